@@ -1,0 +1,27 @@
+namespace CostOrchestrator.Abstractions.Budget;
+
+/// <summary>Why a reservation was refused: the first scope window that had no room.</summary>
+public sealed record BudgetDenial
+{
+    /// <summary>The scope at fault.</summary>
+    public required string Scope { get; init; }
+
+    /// <summary>Its window.</summary>
+    public required WindowKind Window { get; init; }
+
+    /// <summary>Committed in the window.</summary>
+    public required decimal SpentCents { get; init; }
+
+    /// <summary>Reserved in the window.</summary>
+    public required decimal ReservedCents { get; init; }
+
+    /// <summary>The window's limit (plus overdraft when it applied).</summary>
+    public required decimal LimitCents { get; init; }
+
+    /// <summary>The amount asked for.</summary>
+    public required decimal RequestedCents { get; init; }
+
+    /// <summary>A sentence for humans.</summary>
+    public string Message =>
+        $"Budget for {Scope} ({Window.ToString().ToLowerInvariant()}) cannot take {RequestedCents}¢: spent {SpentCents}¢ + reserved {ReservedCents}¢ of {LimitCents}¢.";
+}

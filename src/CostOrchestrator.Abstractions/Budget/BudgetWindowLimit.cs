@@ -1,0 +1,11 @@
+namespace CostOrchestrator.Abstractions.Budget;
+
+/// <summary>A limit on one window of a scope.</summary>
+public sealed record BudgetWindowLimit
+{
+    /// <summary>The window.</summary>
+    public required WindowKind Window { get; init; }
+
+    /// <summary>The most that may be charged plus reserved in one window, in cents. Zero means free providers only.</summary>
+    public required decimal LimitCents { get; init; }
+}

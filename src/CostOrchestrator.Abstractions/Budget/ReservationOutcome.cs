@@ -1,0 +1,14 @@
+namespace CostOrchestrator.Abstractions.Budget;
+
+/// <summary>The answer to a reservation request: a reservation, or the denial naming the scope at fault.</summary>
+public sealed record ReservationOutcome
+{
+    /// <summary>The reservation when approved.</summary>
+    public Reservation? Reservation { get; init; }
+
+    /// <summary>The reason when refused.</summary>
+    public BudgetDenial? Denial { get; init; }
+
+    /// <summary>True when approved.</summary>
+    public bool Approved => Reservation is not null;
+}

@@ -1,0 +1,28 @@
+using CostOrchestrator.Abstractions.Grains;
+
+namespace CostOrchestrator.Abstractions.Pipelines;
+
+/// <summary>
+/// One pipeline run, keyed by run id: executes steps in order (route, reserve, cache, invoke, commit,
+/// journal) and rolls up cost. Execution happens in the background; read methods interleave.
+/// </summary>
+public interface IPipelineRunGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the run and starts it. Calling it again for the same run returns the existing record.</summary>
+    Task<RunRecord> StartAsync(RunSubmission submission, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's record now, or null when no such run exists.</summary>
+    [AlwaysInterleave]
+    Task<RunRecord?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the run is finished or queued, and returns its record.</summary>
+    [AlwaysInterleave]
+    Task<RunRecord?> WaitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels the run; pending reservations are released.</summary>
+    [AlwaysInterleave]
+    Task<RunRecord?> CancelAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a queued run (its window reset or its limit was raised).</summary>
+    Task<RunRecord?> ResumeAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,25 @@
+using CostOrchestrator.Abstractions.Budget;
+
+namespace CostOrchestrator.Abstractions.Pipelines;
+
+/// <summary>A pipeline as submitted in JSON or in the seed's YAML form.</summary>
+public sealed record PipelineDefinition
+{
+    /// <summary>The pipeline id; charged as <c>pipeline:&lt;id&gt;</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Organisational scopes.</summary>
+    public PipelineScopes Scopes { get; init; } = new();
+
+    /// <summary>Priority of its steps. Default: normal.</summary>
+    public Priority Priority { get; init; } = Priority.Normal;
+
+    /// <summary>The run's cost budget; absent means the pipeline's configured per-run limit, if any.</summary>
+    public RunBudget? Budget { get; init; }
+
+    /// <summary>Execution budgets.</summary>
+    public PipelineLimits Limits { get; init; } = PipelineLimits.Default;
+
+    /// <summary>The steps, run in order.</summary>
+    public required IReadOnlyList<PipelineStep> Steps { get; init; }
+}

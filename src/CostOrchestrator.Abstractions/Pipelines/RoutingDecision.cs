@@ -1,0 +1,25 @@
+using CostOrchestrator.Abstractions.Budget;
+
+namespace CostOrchestrator.Abstractions.Pipelines;
+
+/// <summary>The router's explanation of one choice: every candidate, in order, with the reason for each drop.</summary>
+public sealed record RoutingDecision
+{
+    /// <summary>The capability routed.</summary>
+    public required string Capability { get; init; }
+
+    /// <summary>The tightest budget status in the chain.</summary>
+    public required BudgetStatus BudgetStatus { get; init; }
+
+    /// <summary>The scope that set that status, if not normal.</summary>
+    public string? StatusScope { get; init; }
+
+    /// <summary>The preference after status overrides.</summary>
+    public required RoutePreference Prefer { get; init; }
+
+    /// <summary>Candidates in final order, dropped ones last.</summary>
+    public required IReadOnlyList<CandidateTrace> Candidates { get; init; }
+
+    /// <summary>Overrides applied (warn, constrained, exhausted, degrade, overdraft).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

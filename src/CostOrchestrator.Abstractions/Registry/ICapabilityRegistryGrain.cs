@@ -1,0 +1,37 @@
+using CostOrchestrator.Abstractions.Grains;
+
+namespace CostOrchestrator.Abstractions.Registry;
+
+/// <summary>
+/// The authoritative price and health list of every provider (seed 000 <c>CapabilityRegistryDO</c>).
+/// One grain per node under the key <see cref="DefaultKey"/>; changes are written through the store.
+/// </summary>
+public interface ICapabilityRegistryGrain : IGrainWithStringKey
+{
+    /// <summary>The key of the registry grain.</summary>
+    const string DefaultKey = "registry";
+
+    /// <summary>All providers, or those of one capability.</summary>
+    Task<IReadOnlyList<ProviderRecord>> GetProvidersAsync(string? capability = null, CancellationToken cancellationToken = default);
+
+    /// <summary>One provider, or null.</summary>
+    Task<ProviderRecord?> GetProviderAsync(string providerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds or replaces a provider. A changed price is appended to the price history.</summary>
+    Task<ProviderRecord> UpsertProviderAsync(ProviderRecord provider, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a provider's price and/or health; null when the provider does not exist.</summary>
+    Task<ProviderRecord?> UpdateProviderAsync(string providerId, ProviderUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a provider; false when it did not exist.</summary>
+    Task<bool> DeleteProviderAsync(string providerId, CancellationToken cancellationToken = default);
+
+    /// <summary>A provider's price history, oldest first.</summary>
+    Task<IReadOnlyList<PriceChange>> GetPriceHistoryAsync(string providerId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records the outcome of one call for passive health tracking: latency EWMA, error rate and the
+    /// circuit breaker (consecutive failures open it; it half-opens after the cooldown).
+    /// </summary>
+    Task ReportOutcomeAsync(string providerId, bool success, double latencyMs, CancellationToken cancellationToken = default);
+}
