@@ -1,0 +1,317 @@
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Money;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage.Common;
+using Microsoft.Data.Sqlite;
+
+namespace CostOrchestrator.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    private const string ReservationColumns =
+        "reservation_id, idempotency_key, state, amount, actual, overdraft, expires_at, chain, attribution, targets";
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<BudgetPolicy>> GetPoliciesAsync(CancellationToken cancellationToken) =>
+        LockedAsync<IReadOnlyList<BudgetPolicy>>(async ct =>
+            await QueryAsync(null, "SELECT policy FROM budget_policies ORDER BY scope", r => StoreJson.Read<BudgetPolicy>(r.GetString(0)), ct).ConfigureAwait(false),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BudgetPolicy?> GetPolicyAsync(string scope, CancellationToken cancellationToken) =>
+        LockedAsync(async ct =>
+            (await QueryAsync(null, "SELECT policy FROM budget_policies WHERE scope = $s", r => StoreJson.Read<BudgetPolicy>(r.GetString(0)), ct, ("$s", scope)).ConfigureAwait(false))
+            .FirstOrDefault(),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BudgetPolicy> UpsertPolicyAsync(BudgetPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return TransactionAsync(async (tx, ct) =>
+        {
+            await using var read = Command("SELECT version FROM budget_policies WHERE scope = $s", tx, ("$s", policy.Scope));
+            var previous = (long?)await read.ExecuteScalarAsync(ct).ConfigureAwait(false) ?? 0;
+            var stored = policy with { Version = previous + 1 };
+            await ExecuteAsync(tx,
+                "INSERT INTO budget_policies (scope, version, policy) VALUES ($s, $v, $p) ON CONFLICT (scope) DO UPDATE SET version = excluded.version, policy = excluded.policy",
+                ct, ("$s", stored.Scope), ("$v", stored.Version), ("$p", StoreJson.Write(stored))).ConfigureAwait(false);
+            return (stored, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SpendRow>> GetSpendAsync(IReadOnlyCollection<SpendKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return LockedAsync<IReadOnlyList<SpendRow>>(async ct =>
+        {
+            var rows = new List<SpendRow>(keys.Count);
+            foreach (var key in keys)
+            {
+                rows.Add(await ReadSpendAsync(null, key, ct).ConfigureAwait(false));
+            }
+
+            return rows;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        return TransactionAsync(async (tx, ct) =>
+        {
+            var existing = await FindReservationAsync(tx, "idempotency_key", reservation.IdempotencyKey, ct).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                return (new ReservationOutcome { Reservation = existing.Value.Reservation }, false);
+            }
+
+            var amount = Cents.ToMicros(reservation.AmountCents);
+            var overdraft = false;
+            foreach (var target in OrderTargets(reservation.Targets))
+            {
+                var key = new SpendKey(target.Scope, target.Window, target.WindowStart);
+                await ExecuteAsync(tx, "INSERT INTO budget_spend (scope, window_kind, window_start) VALUES ($s, $w, $ws) ON CONFLICT DO NOTHING", ct, SpendParameters(key)).ConfigureAwait(false);
+                var row = await ReadSpendAsync(tx, key, ct).ConfigureAwait(false);
+                var after = row.ChargedCents + row.ReservedCents + reservation.AmountCents;
+
+                // A zero-cost reservation always fits: free work must keep flowing on an exhausted budget.
+                if (amount > 0 && after > target.LimitCents + target.OverdraftCents)
+                {
+                    var denial = new BudgetDenial
+                    {
+                        Scope = target.Scope,
+                        Window = target.Window,
+                        SpentCents = row.ChargedCents,
+                        ReservedCents = row.ReservedCents,
+                        LimitCents = target.LimitCents + target.OverdraftCents,
+                        RequestedCents = reservation.AmountCents,
+                    };
+                    return (new ReservationOutcome { Denial = denial }, false);
+                }
+
+                overdraft |= amount > 0 && after > target.LimitCents;
+                await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
+                    [.. SpendParameters(key), ("$a", amount)]).ConfigureAwait(false);
+            }
+
+            var stored = new Reservation
+            {
+                ReservationId = reservation.ReservationId,
+                IdempotencyKey = reservation.IdempotencyKey,
+                Chain = reservation.Chain,
+                AmountCents = reservation.AmountCents,
+                State = ReservationState.Pending,
+                ExpiresAt = StoreTime.Truncate(reservation.ExpiresAt),
+                Overdraft = overdraft,
+                Attribution = reservation.Attribution,
+            };
+            await ExecuteAsync(tx,
+                $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES ($id, $k, 'pending', $a, NULL, $o, $e, $c, $attr, $t, $now)", ct,
+                ("$id", stored.ReservationId), ("$k", stored.IdempotencyKey), ("$a", amount), ("$o", overdraft ? 1 : 0),
+                ("$e", StoreTime.ToMicros(stored.ExpiresAt)), ("$c", StoreJson.Write(stored.Chain)), ("$attr", StoreJson.Write(stored.Attribution)),
+                ("$t", StoreJson.Write(reservation.Targets)), ("$now", StoreTime.ToMicros(reservation.CreatedAt))).ConfigureAwait(false);
+            return (new ReservationOutcome { Reservation = stored }, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TransactionAsync<Reservation?>(async (tx, ct) =>
+        {
+            var found = await FindReservationAsync(tx, "reservation_id", reservationId, ct).ConfigureAwait(false);
+            if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
+            {
+                return (found?.Reservation, false);
+            }
+
+            var (reservation, targets) = f;
+            var amount = Cents.ToMicros(reservation.AmountCents);
+            var actual = Cents.ToMicros(actualCents);
+            var wasSettled = reservation.State == ReservationState.Unreconciled;
+            foreach (var target in OrderTargets(targets))
+            {
+                // A settled reservation already moved its amount from reserved to charged; swap it for the actual.
+                var sql = wasSettled
+                    ? "UPDATE budget_spend SET charged = charged - $a + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws"
+                    : "UPDATE budget_spend SET reserved = reserved - $a, charged = charged + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws";
+                await ExecuteAsync(tx, sql, ct, [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount), ("$x", actual)]).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = $x WHERE reservation_id = $id", ct, ("$x", actual), ("$id", reservationId)).ConfigureAwait(false);
+            var committed = reservation with { State = ReservationState.Committed, ActualCents = actualCents };
+            if (wasSettled)
+            {
+                await ExecuteAsync(tx, "UPDATE ledger SET actual = $x, unreconciled = 0, tokens = $tok WHERE reservation_id = $id", ct,
+                    ("$x", actual), ("$tok", tokens is null ? null : StoreJson.Write(tokens)), ("$id", reservationId)).ConfigureAwait(false);
+            }
+            else
+            {
+                await InsertLedgerAsync(tx, new LedgerEntry
+                {
+                    EntryId = NewLedgerId(),
+                    ReservationId = reservationId,
+                    CreatedAt = now,
+                    Chain = reservation.Chain,
+                    Attribution = reservation.Attribution,
+                    EstimatedCents = reservation.AmountCents,
+                    ActualCents = actualCents,
+                    Overdraft = reservation.Overdraft,
+                    Tokens = tokens,
+                }, ct).ConfigureAwait(false);
+            }
+
+            return (committed, true);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
+        TransactionAsync<Reservation?>(async (tx, ct) =>
+        {
+            var found = await FindReservationAsync(tx, "reservation_id", reservationId, ct).ConfigureAwait(false);
+            if (found is not { } f || f.Reservation.State != ReservationState.Pending)
+            {
+                return (found?.Reservation, false);
+            }
+
+            var amount = Cents.ToMicros(f.Reservation.AmountCents);
+            foreach (var target in OrderTargets(f.Targets))
+            {
+                await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved - $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
+                    [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount)]).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = $id", ct, ("$id", reservationId)).ConfigureAwait(false);
+            return (f.Reservation with { State = ReservationState.Released }, true);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Reservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken) =>
+        LockedAsync(async ct => (await FindReservationAsync(null, "reservation_id", reservationId, ct).ConfigureAwait(false))?.Reservation, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        TransactionAsync<IReadOnlyList<Reservation>>(async (tx, ct) =>
+        {
+            var expired = await QueryAsync(tx, $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND expires_at <= $now ORDER BY reservation_id",
+                MapReservation, ct, ("$now", StoreTime.ToMicros(now))).ConfigureAwait(false);
+            var settled = new List<Reservation>(expired.Count);
+            foreach (var (reservation, targets) in expired)
+            {
+                var amount = Cents.ToMicros(reservation.AmountCents);
+                foreach (var target in OrderTargets(targets))
+                {
+                    await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved - $a, charged = charged + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
+                        [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount)]).ConfigureAwait(false);
+                }
+
+                await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = $id", ct, ("$id", reservation.ReservationId)).ConfigureAwait(false);
+                await InsertLedgerAsync(tx, new LedgerEntry
+                {
+                    EntryId = NewLedgerId(),
+                    ReservationId = reservation.ReservationId,
+                    CreatedAt = now,
+                    Chain = reservation.Chain,
+                    Attribution = reservation.Attribution,
+                    EstimatedCents = reservation.AmountCents,
+                    ActualCents = reservation.AmountCents,
+                    Overdraft = reservation.Overdraft,
+                    Unreconciled = true,
+                }, ct).ConfigureAwait(false);
+                settled.Add(reservation with { State = ReservationState.Unreconciled });
+            }
+
+            return (settled, settled.Count > 0);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task AppendLedgerAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return TransactionAsync(async (tx, ct) =>
+        {
+            await InsertLedgerAsync(tx, entry, ct).ConfigureAwait(false);
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(LedgerQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = "SELECT l.entry_id, l.reservation_id, l.created_at, l.estimated, l.actual, l.saved, l.cache_hit, l.overdraft, l.unreconciled, l.chain, l.attribution, l.tokens FROM ledger l"
+            + (query.Scope is null ? " WHERE 1 = 1" : " JOIN ledger_scopes s ON s.entry_id = l.entry_id AND s.scope = $scope WHERE 1 = 1")
+            + (query.RunId is null ? string.Empty : " AND l.run_id = $run")
+            + (query.From is null ? string.Empty : " AND l.created_at >= $from")
+            + (query.To is null ? string.Empty : " AND l.created_at < $to")
+            + " ORDER BY l.created_at DESC, l.entry_id DESC LIMIT $limit";
+        return LockedAsync<IReadOnlyList<LedgerEntry>>(async ct => await QueryAsync(null, sql, r => new LedgerEntry
+        {
+            EntryId = r.GetString(0),
+            ReservationId = r.IsDBNull(1) ? null : r.GetString(1),
+            CreatedAt = StoreTime.FromMicros(r.GetInt64(2)),
+            EstimatedCents = Cents.FromMicros(r.GetInt64(3)),
+            ActualCents = Cents.FromMicros(r.GetInt64(4)),
+            SavedCents = Cents.FromMicros(r.GetInt64(5)),
+            CacheHit = r.GetInt64(6) == 1,
+            Overdraft = r.GetInt64(7) == 1,
+            Unreconciled = r.GetInt64(8) == 1,
+            Chain = StoreJson.Read<List<string>>(r.GetString(9)),
+            Attribution = StoreJson.Read<ChargeAttribution>(r.GetString(10)),
+            Tokens = r.IsDBNull(11) ? null : StoreJson.Read<TokenCounts>(r.GetString(11)),
+        }, ct, ("$scope", query.Scope), ("$run", query.RunId), ("$from", query.From is { } f ? StoreTime.ToMicros(f) : null),
+            ("$to", query.To is { } t ? StoreTime.ToMicros(t) : null), ("$limit", query.Limit)).ConfigureAwait(false), cancellationToken);
+    }
+
+    private static IEnumerable<ReservationTarget> OrderTargets(IEnumerable<ReservationTarget> targets) =>
+        targets.OrderBy(t => t.Scope, StringComparer.Ordinal).ThenBy(t => t.Window).ThenBy(t => t.WindowStart);
+
+    private static (string, object?)[] SpendParameters(SpendKey key) =>
+        [("$s", key.Scope), ("$w", StoreJson.EnumName(key.Window)), ("$ws", StoreTime.ToMicros(key.WindowStart))];
+
+    private static string NewLedgerId() => "led_" + Guid.NewGuid().ToString("N");
+
+    private static (Reservation Reservation, List<ReservationTarget> Targets) MapReservation(SqliteDataReader r) =>
+        (new Reservation
+        {
+            ReservationId = r.GetString(0),
+            IdempotencyKey = r.GetString(1),
+            State = Enum.Parse<ReservationState>(r.GetString(2), ignoreCase: true),
+            AmountCents = Cents.FromMicros(r.GetInt64(3)),
+            ActualCents = r.IsDBNull(4) ? null : Cents.FromMicros(r.GetInt64(4)),
+            Overdraft = r.GetInt64(5) == 1,
+            ExpiresAt = StoreTime.FromMicros(r.GetInt64(6)),
+            Chain = StoreJson.Read<List<string>>(r.GetString(7)),
+            Attribution = StoreJson.Read<ChargeAttribution>(r.GetString(8)),
+        }, StoreJson.Read<List<ReservationTarget>>(r.GetString(9)));
+
+    private async Task<(Reservation Reservation, List<ReservationTarget> Targets)?> FindReservationAsync(SqliteTransaction? tx, string column, string value, CancellationToken ct)
+    {
+        var rows = await QueryAsync(tx, $"SELECT {ReservationColumns} FROM reservations WHERE {column} = $v", MapReservation, ct, ("$v", value)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private async Task<SpendRow> ReadSpendAsync(SqliteTransaction? tx, SpendKey key, CancellationToken ct)
+    {
+        var rows = await QueryAsync(tx, "SELECT charged, reserved FROM budget_spend WHERE scope = $s AND window_kind = $w AND window_start = $ws",
+            r => new SpendRow(key, Cents.FromMicros(r.GetInt64(0)), Cents.FromMicros(r.GetInt64(1))), ct, SpendParameters(key)).ConfigureAwait(false);
+        return rows.Count == 0 ? new SpendRow(key, 0m, 0m) : rows[0];
+    }
+
+    private async Task InsertLedgerAsync(SqliteTransaction tx, LedgerEntry entry, CancellationToken ct)
+    {
+        await ExecuteAsync(tx,
+            "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
+            "VALUES ($id, $res, $t, $run, $e, $a, $s, $h, $o, $u, $c, $attr, $tok)", ct,
+            ("$id", entry.EntryId), ("$res", entry.ReservationId), ("$t", StoreTime.ToMicros(entry.CreatedAt)), ("$run", entry.Attribution.RunId),
+            ("$e", Cents.ToMicros(entry.EstimatedCents)), ("$a", Cents.ToMicros(entry.ActualCents)), ("$s", Cents.ToMicros(entry.SavedCents)),
+            ("$h", entry.CacheHit ? 1 : 0), ("$o", entry.Overdraft ? 1 : 0), ("$u", entry.Unreconciled ? 1 : 0),
+            ("$c", StoreJson.Write(entry.Chain)), ("$attr", StoreJson.Write(entry.Attribution)), ("$tok", entry.Tokens is null ? null : StoreJson.Write(entry.Tokens))).ConfigureAwait(false);
+        foreach (var scope in entry.Chain.Distinct(StringComparer.Ordinal))
+        {
+            await ExecuteAsync(tx, "INSERT INTO ledger_scopes (scope, entry_id) VALUES ($s, $id)", ct, ("$s", scope), ("$id", entry.EntryId)).ConfigureAwait(false);
+        }
+    }
+}
