@@ -20,4 +20,7 @@ public sealed record CandidateTrace
 
     /// <summary>Why it was dropped; null when eligible.</summary>
     public string? Dropped { get; init; }
+
+    /// <summary>True when it was dropped for budget (a cap, head-room or degradation status), not health or quality.</summary>
+    public bool BudgetLimited { get; init; }
 }

@@ -20,7 +20,6 @@ public interface IPipelineRunGrain : IGrainWithStringKey
     Task<RunRecord?> WaitAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Cancels the run; pending reservations are released.</summary>
-    [AlwaysInterleave]
     Task<RunRecord?> CancelAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Resumes a queued run (its window reset or its limit was raised).</summary>

@@ -34,4 +34,7 @@ public interface ICapabilityRegistryGrain : IGrainWithStringKey
     /// circuit breaker (consecutive failures open it; it half-opens after the cooldown).
     /// </summary>
     Task ReportOutcomeAsync(string providerId, bool success, double latencyMs, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs every provider's active health check now (a missing local program marks it down). Returns how many are down.</summary>
+    Task<int> CheckHealthAsync(CancellationToken cancellationToken = default);
 }

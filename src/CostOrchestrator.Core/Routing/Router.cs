@@ -56,14 +56,14 @@ public static class Router
         foreach (var provider in request.Providers.Where(p => p.Capability == request.Capability))
         {
             var cost = CostEstimator.WorstCase(provider, request.Inputs).WorstCaseCents;
-            var reason = DropReason(provider, cost, request, minQuality, effective);
+            var (reason, budgetLimited) = DropReason(provider, cost, request, minQuality, effective);
             if (reason is null)
             {
                 eligible.Add((provider, cost));
             }
             else
             {
-                dropped.Add(Trace(provider, cost, rank: null, reason));
+                dropped.Add(Trace(provider, cost, rank: null, reason) with { BudgetLimited = budgetLimited });
             }
         }
 
@@ -104,50 +104,50 @@ public static class Router
         ? tier switch { 1 => 0, 2 => 1, 4 => 2, _ => 9 }
         : tier switch { 1 => 0, 4 => 1, 2 => 2, _ => 3 };
 
-    private static string? DropReason(ProviderRecord p, decimal cost, RoutingRequest r, int minQuality, BudgetStatus status)
+    private static (string? Reason, bool BudgetLimited) DropReason(ProviderRecord p, decimal cost, RoutingRequest r, int minQuality, BudgetStatus status)
     {
         if (r.Excluded.Contains(p.ProviderId))
         {
-            return "failed earlier in this invocation";
+            return ("failed earlier in this invocation", false);
         }
 
         if (p.Health == ProviderHealth.Down)
         {
-            return p.HealthReason is null ? "down" : $"down: {p.HealthReason}";
+            return (p.HealthReason is null ? "down" : $"down: {p.HealthReason}", false);
         }
 
         if (p.Quality < minQuality)
         {
-            return $"quality {p.Quality} below required {minQuality}";
+            return ($"quality {p.Quality} below required {minQuality}", false);
         }
 
         if (r.StepBudgetCents is { } stepBudget && cost > stepBudget)
         {
-            return $"worst case {Fmt(cost)}¢ above step budget_cents {Fmt(stepBudget)}¢";
+            return ($"worst case {Fmt(cost)}¢ above step budget_cents {Fmt(stepBudget)}¢", true);
         }
 
         if (r.RunRemainingCents is { } runRemaining && cost > runRemaining)
         {
-            return $"worst case {Fmt(cost)}¢ above the run's remaining budget {Fmt(runRemaining)}¢";
+            return ($"worst case {Fmt(cost)}¢ above the run's remaining budget {Fmt(runRemaining)}¢", true);
         }
 
         if (r.ChainHeadroomCents is { } headroom && cost > headroom)
         {
-            return $"worst case {Fmt(cost)}¢ above head-room of {r.HeadroomScope} ({Fmt(headroom)}¢)";
+            return ($"worst case {Fmt(cost)}¢ above head-room of {r.HeadroomScope} ({Fmt(headroom)}¢)", true);
         }
 
         var zeroMarginal = CostEstimator.IsZeroMarginal(p);
         if (status == BudgetStatus.Constrained && !(p.IsFree || p.Local))
         {
-            return $"constrained budget on {r.StatusScope}: free and local providers only";
+            return ($"constrained budget on {r.StatusScope}: free and local providers only", true);
         }
 
         if (status == BudgetStatus.Exhausted && (!zeroMarginal || p.Tier == 3))
         {
-            return $"exhausted budget on {r.StatusScope}: free providers only";
+            return ($"exhausted budget on {r.StatusScope}: free providers only", true);
         }
 
-        return null;
+        return (null, false);
     }
 
     private static IEnumerable<(ProviderRecord Provider, decimal Cost)> Order(

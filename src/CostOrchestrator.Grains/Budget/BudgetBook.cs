@@ -1,0 +1,131 @@
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Grains.Hosting;
+using CostOrchestrator.Runtime.Storage;
+
+namespace CostOrchestrator.Grains.Budget;
+
+/// <summary>
+/// Reads budgets: a scope's windows now, or a whole chain's tightest status and head-room, in one store
+/// round trip. Also turns a reservation request into the store's per-window targets.
+/// </summary>
+public sealed class BudgetBook
+{
+    private readonly IBudgetStore _store;
+    private readonly PolicyCache _policies;
+    private readonly TimeProvider _time;
+    private readonly NodeOptions _options;
+
+    /// <summary>Creates the book.</summary>
+    public BudgetBook(IBudgetStore store, PolicyCache policies, TimeProvider time, NodeOptions options)
+    {
+        _store = store;
+        _policies = policies;
+        _time = time;
+        _options = options;
+    }
+
+    /// <summary>The state of each scope in <paramref name="scopes"/> (scopes without a policy are reported unlimited).</summary>
+    public async Task<IReadOnlyList<ScopeBudget>> GetAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    {
+        var policies = await _policies.GetAllAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var keys = new List<SpendKey>();
+        foreach (var scope in scopes)
+        {
+            if (policies.TryGetValue(scope, out var policy))
+            {
+                keys.AddRange(policy.Windows.Select(w => new SpendKey(scope, w.Window, BudgetWindows.StartOf(w.Window, now, _options.TimeZone))));
+            }
+        }
+
+        var spend = keys.Count == 0 ? [] : await _store.GetSpendAsync(keys, cancellationToken).ConfigureAwait(false);
+        var byKey = spend.ToDictionary(s => s.Key);
+        return scopes.Select(scope => Describe(scope, policies.GetValueOrDefault(scope), byKey, now)).ToList();
+    }
+
+    /// <summary>The chain's tightest status and smallest head-room, for routing.</summary>
+    public async Task<ChainBudget> GetChainAsync(IReadOnlyList<string> chain, Priority priority, CancellationToken cancellationToken)
+    {
+        var scopes = (await GetAsync(chain, cancellationToken).ConfigureAwait(false)).Where(s => s.HasPolicy).ToList();
+        var status = BudgetStatus.Normal;
+        string? statusScope = null;
+        decimal? headroom = null;
+        string? headroomScope = null;
+        foreach (var scope in scopes)
+        {
+            if (scope.Status > status)
+            {
+                status = scope.Status;
+                statusScope = scope.Scope;
+            }
+
+            var overdraft = priority == Priority.High ? scope.OverdraftCents : 0m;
+            foreach (var window in scope.Windows)
+            {
+                var room = BudgetMath.Headroom(window, overdraft);
+                if (headroom is null || room < headroom)
+                {
+                    headroom = room;
+                    headroomScope = scope.Scope;
+                }
+            }
+        }
+
+        return new ChainBudget { Scopes = scopes, Status = status, StatusScope = statusScope, HeadroomCents = headroom, HeadroomScope = headroomScope };
+    }
+
+    /// <summary>The windows a reservation on <paramref name="chain"/> must fit in, at this instant.</summary>
+    public async Task<IReadOnlyList<ReservationTarget>> TargetsAsync(IReadOnlyList<string> chain, Priority priority, CancellationToken cancellationToken)
+    {
+        var policies = await _policies.GetAllAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var targets = new List<ReservationTarget>();
+        foreach (var scope in chain.Distinct(StringComparer.Ordinal))
+        {
+            if (!policies.TryGetValue(scope, out var policy))
+            {
+                continue;
+            }
+
+            foreach (var window in policy.Windows)
+            {
+                targets.Add(new ReservationTarget
+                {
+                    Scope = scope,
+                    Window = window.Window,
+                    WindowStart = BudgetWindows.StartOf(window.Window, now, _options.TimeZone),
+                    LimitCents = window.LimitCents,
+                    OverdraftCents = priority == Priority.High ? policy.OverdraftCents : 0m,
+                });
+            }
+        }
+
+        return targets;
+    }
+
+    private ScopeBudget Describe(string scope, BudgetPolicy? policy, Dictionary<SpendKey, SpendRow> spend, DateTimeOffset now)
+    {
+        if (policy is null)
+        {
+            return new ScopeBudget { Scope = scope, Status = BudgetStatus.Normal, Windows = [], Thresholds = BudgetThresholds.Default, HasPolicy = false };
+        }
+
+        var windows = policy.Windows.Select(w =>
+        {
+            var start = BudgetWindows.StartOf(w.Window, now, _options.TimeZone);
+            var row = spend.GetValueOrDefault(new SpendKey(scope, w.Window, start));
+            return BudgetMath.WindowStateOf(w, start, BudgetWindows.NextBoundary(w.Window, now, _options.TimeZone),
+                row?.ChargedCents ?? 0m, row?.ReservedCents ?? 0m, policy.Thresholds);
+        }).ToList();
+        return new ScopeBudget
+        {
+            Scope = scope,
+            Status = windows.Aggregate(BudgetStatus.Normal, (s, w) => BudgetMath.Worst(s, w.Status)),
+            Windows = windows,
+            Thresholds = policy.Thresholds,
+            OverdraftCents = policy.OverdraftCents,
+            HasPolicy = true,
+        };
+    }
+}

@@ -1,0 +1,239 @@
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Grains;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Abstractions.Registry;
+using CostOrchestrator.Grains.Budget;
+using CostOrchestrator.Grains.Invocation;
+using CostOrchestrator.Grains.Pipelines;
+using CostOrchestrator.Grains.Registry;
+using CostOrchestrator.Providers;
+using CostOrchestrator.Providers.Command;
+using CostOrchestrator.Providers.Simulated;
+using CostOrchestrator.Runtime.Grains;
+using CostOrchestrator.Runtime.Reminders;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CostOrchestrator.Grains.Hosting;
+
+/// <summary>
+/// One node: store, grain runtime, grains, provider adapters and the background loops (reminders,
+/// settling expired reservations, health checks, idle collection). The CLI embeds one; the server hosts one.
+/// </summary>
+public sealed partial class CostOrchestratorNode : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly ILogger<CostOrchestratorNode> _logger;
+
+    private CostOrchestratorNode(ServiceProvider services)
+    {
+        _services = services;
+        _logger = services.GetRequiredService<ILogger<CostOrchestratorNode>>();
+    }
+
+    /// <summary>The grains.</summary>
+    public IGrainFactory Grains => _services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The store.</summary>
+    public ICostOrchestratorStore Store => _services.GetRequiredService<ICostOrchestratorStore>();
+
+    /// <summary>Pipelines and runs.</summary>
+    public PipelineService Pipelines => _services.GetRequiredService<PipelineService>();
+
+    /// <summary>Settings.</summary>
+    public NodeOptions Options => _services.GetRequiredService<NodeOptions>();
+
+    /// <summary>The services (for hosts that add endpoints).</summary>
+    public IServiceProvider Services => _services;
+
+    /// <summary>The grain runtime.</summary>
+    internal GrainRuntime Runtime => _services.GetRequiredService<GrainRuntime>();
+
+    /// <summary>Builds, initialises, seeds (when the store is empty) and starts a node.</summary>
+    public static async Task<CostOrchestratorNode> StartAsync(NodeBuilder builder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Options;
+        var services = new ServiceCollection();
+        services.AddSingleton(builder.LoggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(options);
+        services.AddSingleton(builder.Time);
+        services.AddSingleton(builder.Runtime);
+        var store = builder.StoreFactory?.Invoke(options) ?? new SqliteStore(Path.Combine(options.DataDirectory, "costorch.db"));
+        services.AddSingleton(store);
+        services.AddSingleton<IBudgetStore>(store);
+        services.AddSingleton<IRunStore>(store);
+        services.AddSingleton<IRegistryStore>(store);
+        services.AddSingleton<ICacheStore>(store);
+        services.AddSingleton<IReminderStore>(store);
+
+        var adapters = builder.Adapters.ToList();
+        if (adapters.All(a => a.Kind != "simulated"))
+        {
+            adapters.Add(new SimulatedProviderAdapter());
+        }
+
+        if (adapters.All(a => a.Kind != "command"))
+        {
+            adapters.Add(new CommandProviderAdapter());
+        }
+
+        services.AddSingleton(new ProviderAdapters(adapters));
+        services.AddSingleton(sp => new ReminderService(store, builder.Time, new ReminderServiceOptions(), options.NodeId, sp.GetRequiredService<ILogger<ReminderService>>()));
+        services.AddSingleton<IReminderRegistry>(sp => sp.GetRequiredService<ReminderService>());
+        services.AddSingleton(sp => new GrainRuntime(
+            new Dictionary<Type, Type>
+            {
+                [typeof(IBudgetGovernorGrain)] = typeof(BudgetGovernorGrain),
+                [typeof(ICapabilityRegistryGrain)] = typeof(CapabilityRegistryGrain),
+                [typeof(IPipelineRunGrain)] = typeof(PipelineRunGrain),
+            },
+            sp,
+            sp.GetRequiredService<IReminderRegistry>(),
+            builder.Time,
+            builder.Runtime,
+            sp.GetRequiredService<ILogger<GrainRuntime>>()));
+        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<PolicyCache>();
+        services.AddSingleton<BudgetBook>();
+        services.AddSingleton<QueuedRunWaker>();
+        services.AddSingleton<InvocationExecutor>();
+        services.AddSingleton<PipelineService>();
+
+        var provider = services.BuildServiceProvider();
+        var node = new CostOrchestratorNode(provider);
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (builder.Seed is { } seed)
+        {
+            await node.SeedAsync(seed, cancellationToken).ConfigureAwait(false);
+        }
+
+        await node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        await node.ResumeInterruptedRunsAsync(cancellationToken).ConfigureAwait(false);
+        if (options.RunBackgroundLoops)
+        {
+            node.StartLoops();
+        }
+
+        node.LogStarted(options.NodeId, store.Backend);
+        return node;
+    }
+
+    /// <summary>Fires due reminders now (the background loop does this every second).</summary>
+    public Task<int> FireRemindersAsync(CancellationToken cancellationToken = default) =>
+        _services.GetRequiredService<ReminderService>().FireDueAsync(Runtime, cancellationToken);
+
+    /// <summary>Settles expired reservations now (the background loop does this periodically).</summary>
+    public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(CancellationToken cancellationToken = default) =>
+        Store.SettleExpiredAsync(_services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+
+    /// <summary>Stops the loops, deactivates every grain (running pipelines stop at their next await) and closes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var loop in _loops)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await Runtime.DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    // Runs marked running belong to no one after a restart (single node) or after their lease lapsed: continue them from the journal.
+    private async Task ResumeInterruptedRunsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var status in new[] { RunStatus.Running, RunStatus.Pending })
+        {
+            var runs = await Store.ListRunsAsync(new RunQuery { Status = status, Limit = 1000 }, cancellationToken).ConfigureAwait(false);
+            foreach (var run in runs)
+            {
+                await Grains.GetGrain<IPipelineRunGrain>(run.RunId).StartAsync(new RunSubmission { Pipeline = run.Pipeline, Input = run.Input }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SeedAsync(Configuration.NodeProfile seed, CancellationToken cancellationToken)
+    {
+        if (await Store.GetMetaAsync("seeded", cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var registry = Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
+        foreach (var provider in seed.LoadRegistry()?.Providers ?? [])
+        {
+            await registry.UpsertProviderAsync(provider, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var policy in seed.LoadBudgets()?.Policies() ?? [])
+        {
+            await Grains.GetGrain<IBudgetGovernorGrain>(policy.Scope).SetPolicyAsync(policy, cancellationToken).ConfigureAwait(false);
+        }
+
+        var capabilities = await Pipelines.CapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var pipeline in seed.LoadPipelines(capabilities))
+        {
+            await Pipelines.SaveAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Store.TrySetMetaAsync("seeded", _services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O"), cancellationToken).ConfigureAwait(false);
+        LogSeeded(seed.BaseDirectory);
+    }
+
+    private void StartLoops()
+    {
+        var token = _stopping.Token;
+        var time = _services.GetRequiredService<TimeProvider>();
+        var options = Options;
+        _loops.Add(Loop(token, () => _services.GetRequiredService<ReminderService>().RunAsync(Runtime, token)));
+        _loops.Add(Loop(token, () => Runtime.RunCollectorAsync(token)));
+        _loops.Add(Loop(token, () => Every(options.SettleInterval, time, ct => SettleExpiredAsync(ct), token)));
+        _loops.Add(Loop(token, () => Every(options.HealthCheckInterval, time,
+            ct => Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).CheckHealthAsync(ct), token)));
+    }
+
+    private static async Task Every<T>(TimeSpan interval, TimeProvider time, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await work(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task Loop(CancellationToken token, Func<Task> body) => Task.Run(async () =>
+    {
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await body().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A failed loop iteration (store briefly unreachable) must not stop the node's housekeeping.
+                LogLoopFailed(ex);
+            }
+        }
+    }, CancellationToken.None);
+
+    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.NodeStarted, Level = LogLevel.Information, Message = "Node {NodeId} started on the {Backend} store")]
+    private partial void LogStarted(string nodeId, string backend);
+
+    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.StoreSeeded, Level = LogLevel.Information, Message = "Empty store seeded from {Profile}")]
+    private partial void LogSeeded(string profile);
+
+    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Warning, Message = "A background loop failed; it restarts")]
+    private partial void LogLoopFailed(Exception exception);
+}

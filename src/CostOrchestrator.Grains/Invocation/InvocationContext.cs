@@ -1,0 +1,66 @@
+using System.Text.Json;
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Pipelines;
+
+namespace CostOrchestrator.Grains.Invocation;
+
+/// <summary>One invocation of a capability with its budget, policy and attribution.</summary>
+public sealed record InvocationContext
+{
+    /// <summary>The capability.</summary>
+    public required string Capability { get; init; }
+
+    /// <summary>Rendered inputs.</summary>
+    public required JsonElement Inputs { get; init; }
+
+    /// <summary>Per-invocation cap.</summary>
+    public decimal? StepBudgetCents { get; init; }
+
+    /// <summary>Routing preference.</summary>
+    public RoutePreference Prefer { get; init; } = RoutePreference.Cheapest;
+
+    /// <summary>What to do when nothing fits.</summary>
+    public FallbackPolicy Fallback { get; init; } = FallbackPolicy.Reject;
+
+    /// <summary>Priority.</summary>
+    public Priority Priority { get; init; } = Priority.Normal;
+
+    /// <summary>Minimum quality.</summary>
+    public int MinQuality { get; init; } = 1;
+
+    /// <summary>Move to a higher quality on failure.</summary>
+    public bool Escalate { get; init; }
+
+    /// <summary>Retries per provider before the next one.</summary>
+    public int RetriesPerProvider { get; init; } = 1;
+
+    /// <summary>Per-call timeout.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Use the cache.</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>Organisational scopes.</summary>
+    public PipelineScopes? Scopes { get; init; }
+
+    /// <summary>The pipeline.</summary>
+    public string? PipelineId { get; init; }
+
+    /// <summary>The run.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>The step.</summary>
+    public string? Step { get; init; }
+
+    /// <summary>The fan-out item.</summary>
+    public int Item { get; init; }
+
+    /// <summary>What remains of the run's cost budget.</summary>
+    public decimal? RunRemainingCents { get; init; }
+
+    /// <summary>Unique per invocation attempt series: run/step/item/generation, or the caller's key.</summary>
+    public required string IdempotencyPrefix { get; init; }
+
+    /// <summary>Asked before each retry; false when the run's retry budget is spent.</summary>
+    public Func<bool> TryTakeRetry { get; init; } = static () => true;
+}

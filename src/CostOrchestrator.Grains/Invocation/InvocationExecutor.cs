@@ -1,0 +1,381 @@
+using System.Globalization;
+using System.Text.Json;
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Grains;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Abstractions.Registry;
+using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Core.Caching;
+using CostOrchestrator.Core.Registry;
+using CostOrchestrator.Core.Routing;
+using CostOrchestrator.Grains.Budget;
+using CostOrchestrator.Grains.Hosting;
+using CostOrchestrator.Providers;
+using CostOrchestrator.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace CostOrchestrator.Grains.Invocation;
+
+/// <summary>
+/// Runs one invocation the way DESIGN.md §3 says every step runs: cache, route, reserve the worst case,
+/// invoke, commit the actual cost (or release), record. The cache is consulted before routing: a hit
+/// costs nothing, so it is served even when every paid provider is out of budget.
+/// </summary>
+public sealed partial class InvocationExecutor
+{
+    private readonly IGrainFactory _grains;
+    private readonly ICostOrchestratorStore _store;
+    private readonly BudgetBook _book;
+    private readonly ProviderAdapters _adapters;
+    private readonly TimeProvider _time;
+    private readonly NodeOptions _options;
+    private readonly ILogger<InvocationExecutor> _logger;
+
+    /// <summary>Creates the executor.</summary>
+    public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, ProviderAdapters adapters,
+        TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
+    {
+        _grains = grains;
+        _store = store;
+        _book = book;
+        _adapters = adapters;
+        _time = time;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Executes the invocation. Expected failures (budget, no provider, provider errors) are values.</summary>
+    public async Task<InvocationOutcome> InvokeAsync(InvocationContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var invocationId = "inv_" + Guid.NewGuid().ToString("N")[..20];
+        var cacheKey = CacheKey.For(context.Capability, context.Inputs);
+        if (context.UseCache && await _store.GetCacheAsync(cacheKey, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } hit)
+        {
+            return await ServeFromCacheAsync(context, hit, invocationId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
+        var providers = await registry.GetProvidersAsync(context.Capability, cancellationToken).ConfigureAwait(false);
+        if (providers.Count == 0)
+        {
+            return Fail("no_provider", $"no provider is registered for capability '{context.Capability}'", context, decision: null);
+        }
+
+        var baseChain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, providerId: null, context.RunId);
+        var chain = await _book.GetChainAsync(baseChain, context.Priority, cancellationToken).ConfigureAwait(false);
+        var request = new RoutingRequest
+        {
+            Capability = context.Capability,
+            Providers = providers,
+            Inputs = context.Inputs,
+            StepBudgetCents = context.StepBudgetCents,
+            Prefer = context.Prefer,
+            MinQuality = context.MinQuality,
+            Priority = context.Priority,
+            RunRemainingCents = context.RunRemainingCents,
+            ChainHeadroomCents = chain.HeadroomCents,
+            HeadroomScope = chain.HeadroomScope,
+            Status = chain.Status,
+            StatusScope = chain.StatusScope,
+        };
+
+        var route = Router.Route(request);
+        var attempt = new AttemptState();
+        var outcome = await TryCandidatesAsync(context, request, route, invocationId, cacheKey, attempt, cancellationToken).ConfigureAwait(false);
+        if (outcome is not null)
+        {
+            return outcome;
+        }
+
+        if (context.Fallback == FallbackPolicy.Degrade && !attempt.ProviderFailed)
+        {
+            var degradedRequest = request with { Degrade = true, Excluded = attempt.Failed };
+            var degraded = Router.Route(degradedRequest);
+            attempt.Notes.Add("fallback degrade applied");
+            outcome = await TryCandidatesAsync(context, degradedRequest, degraded, invocationId, cacheKey, attempt, cancellationToken).ConfigureAwait(false);
+            if (outcome is not null)
+            {
+                return outcome;
+            }
+
+            route = degraded;
+        }
+
+        var decision = Decorate(route.Decision, attempt);
+        if (attempt.ProviderFailed)
+        {
+            return Fail("provider_failed", $"every provider for '{context.Capability}' failed; last error: {attempt.LastError}", context, decision) with { RetriesUsed = attempt.Retries };
+        }
+
+        var budgetLimited = attempt.Denial is not null || route.Decision.Candidates.Any(c => c.BudgetLimited);
+        if (!budgetLimited)
+        {
+            return Fail("no_provider", $"no provider for '{context.Capability}' is available: {Reasons(route.Decision)}", context, decision);
+        }
+
+        return context.Fallback switch
+        {
+            FallbackPolicy.Queue => new InvocationOutcome { Queued = true, Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
+            FallbackPolicy.Degrade => new InvocationOutcome { NothingFitted = true, Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
+            _ => new InvocationOutcome { Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
+        };
+    }
+
+    private async Task<InvocationOutcome?> TryCandidatesAsync(InvocationContext context, RoutingRequest request, RouteResult route, string invocationId,
+        string cacheKey, AttemptState attempt, CancellationToken cancellationToken)
+    {
+        var queue = new Queue<(ProviderRecord Provider, decimal Cost)>(route.Ordered);
+        var decision = route.Decision;
+        while (queue.TryDequeue(out var candidate))
+        {
+            var (provider, worstCase) = candidate;
+            if (attempt.Failed.Contains(provider.ProviderId))
+            {
+                continue;
+            }
+
+            var result = await TryProviderAsync(context, provider, worstCase, invocationId, cacheKey, attempt, Decorate(decision, attempt), cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                return result;
+            }
+
+            if (context.Escalate && attempt.Failed.Contains(provider.ProviderId))
+            {
+                // Seed 003 tiered fallbacks: after a failure move up in quality, not sideways.
+                var escalated = Router.Route(request with { MinQuality = Math.Min(3, provider.Quality + 1), Excluded = attempt.Failed });
+                if (escalated.HasCandidate)
+                {
+                    attempt.Notes.Add($"escalate: {provider.ProviderId} failed, moving to quality {Math.Min(3, provider.Quality + 1)}+");
+                    queue = new Queue<(ProviderRecord, decimal)>(escalated.Ordered);
+                    decision = escalated.Decision;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<InvocationOutcome?> TryProviderAsync(InvocationContext context, ProviderRecord provider, decimal worstCase, string invocationId,
+        string cacheKey, AttemptState attempt, RoutingDecision decision, CancellationToken cancellationToken)
+    {
+        var adapter = _adapters.For(provider.Kind);
+        if (adapter is null)
+        {
+            attempt.Fail(provider.ProviderId, $"no adapter for kind '{provider.Kind}'");
+            return null;
+        }
+
+        var chain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, provider.ProviderId, context.RunId);
+        var governor = _grains.GetGrain<IBudgetGovernorGrain>(chain[^1]);
+        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
+        for (var tryOnProvider = 1; ; tryOnProvider++)
+        {
+            attempt.Attempts++;
+            var reservation = await governor.ReserveAsync(new ReservationRequest
+            {
+                Chain = chain,
+                AmountCents = worstCase,
+                IdempotencyKey = $"{context.IdempotencyPrefix}/{provider.ProviderId}/{attempt.Attempts}",
+                Priority = context.Priority,
+                Attribution = new ChargeAttribution
+                {
+                    ProviderId = provider.ProviderId,
+                    Capability = context.Capability,
+                    PipelineId = context.PipelineId,
+                    RunId = context.RunId,
+                    Step = context.Step,
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            if (reservation.Denial is { } denial)
+            {
+                attempt.Denial ??= denial;
+                attempt.Notes.Add($"{provider.ProviderId}: reservation denied: {denial.Message}");
+                return null;
+            }
+
+            var reserved = reservation.Reservation!;
+            if (reserved.State != ReservationState.Pending)
+            {
+                // The key was used by an earlier incarnation of this invocation (a crashed node); never reuse its charge.
+                attempt.Notes.Add($"{provider.ProviderId}: reservation {reserved.ReservationId} already {reserved.State.ToString().ToLowerInvariant()}; trying a fresh attempt");
+                continue;
+            }
+
+            if (reserved.Overdraft)
+            {
+                attempt.Notes.Add($"{provider.ProviderId}: overdraft used (priority high)");
+            }
+
+            var started = _time.GetTimestamp();
+            ProviderOutcome result;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(context.Timeout);
+                try
+                {
+                    result = await adapter.InvokeAsync(new ProviderCall
+                    {
+                        Provider = provider,
+                        Inputs = context.Inputs,
+                        InvocationId = invocationId,
+                        Attempt = tryOnProvider,
+                        ArtifactDirectory = Path.Combine(_options.ArtifactDirectory, context.Capability),
+                    }, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    result = ProviderOutcome.Failure($"{provider.ProviderId}: timed out after {context.Timeout.TotalSeconds:0.#}s", retryable: true);
+                }
+                catch (OperationCanceledException)
+                {
+                    await governor.ReleaseAsync(reserved.ReservationId, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            var latencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
+            await registry.ReportOutcomeAsync(provider.ProviderId, result.Succeeded, latencyMs, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                var actual = result.BilledCents ?? CostEstimator.Actual(provider, context.Inputs, result.Usage);
+                await governor.CommitAsync(reserved.ReservationId, actual, result.Usage, cancellationToken).ConfigureAwait(false);
+                if (context.UseCache)
+                {
+                    await PutCacheAsync(context.Capability, cacheKey, provider.ProviderId, result.Result!.Value, actual, cancellationToken).ConfigureAwait(false);
+                }
+
+                return new InvocationOutcome
+                {
+                    Result = result.Result,
+                    Decision = Decorate(decision, attempt),
+                    RetriesUsed = attempt.Retries,
+                    Record = new InvocationRecord
+                    {
+                        InvocationId = invocationId,
+                        Item = context.Item,
+                        ProviderId = provider.ProviderId,
+                        EstimatedCents = worstCase,
+                        ActualCents = actual,
+                        LatencyMs = Math.Round(latencyMs, 3),
+                        Attempts = attempt.Attempts,
+                        Tokens = result.Usage,
+                    },
+                };
+            }
+
+            // The call did not happen or failed before producing anything billable: give the head-room back.
+            await governor.ReleaseAsync(reserved.ReservationId, cancellationToken).ConfigureAwait(false);
+            LogProviderFailed(provider.ProviderId, context.Capability, result.Error);
+            attempt.LastError = result.Error;
+            attempt.ProviderFailed = true;
+            if (!result.Retryable || tryOnProvider > context.RetriesPerProvider || !context.TryTakeRetry())
+            {
+                attempt.Fail(provider.ProviderId, result.Error);
+                return null;
+            }
+
+            attempt.Retries++;
+        }
+    }
+
+    private async Task<InvocationOutcome> ServeFromCacheAsync(InvocationContext context, CacheEntry hit, string invocationId, CancellationToken cancellationToken)
+    {
+        var chain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, hit.ProviderId, context.RunId);
+        await _store.AppendLedgerAsync(new LedgerEntry
+        {
+            EntryId = "led_" + Guid.NewGuid().ToString("N"),
+            CreatedAt = _time.GetUtcNow(),
+            Chain = chain,
+            Attribution = new ChargeAttribution { ProviderId = hit.ProviderId, Capability = context.Capability, PipelineId = context.PipelineId, RunId = context.RunId, Step = context.Step },
+            ActualCents = 0m,
+            SavedCents = hit.CostCents,
+            CacheHit = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return new InvocationOutcome
+        {
+            Result = hit.Result,
+            Record = new InvocationRecord
+            {
+                InvocationId = invocationId,
+                Item = context.Item,
+                ProviderId = hit.ProviderId,
+                CacheHit = true,
+                SavedCents = hit.CostCents,
+                Attempts = 0,
+            },
+        };
+    }
+
+    private async Task PutCacheAsync(string capability, string key, string providerId, JsonElement result, decimal cost, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var ttl = _options.CacheTtl.TryGetValue(capability, out var t) ? t : _options.DefaultCacheTtl;
+        await _store.PutCacheAsync(new CacheEntry
+        {
+            Key = key,
+            Capability = capability,
+            ProviderId = providerId,
+            Result = result,
+            CostCents = cost,
+            CreatedAt = now,
+            ExpiresAt = ttl == TimeSpan.Zero ? null : now + ttl,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static RunError BudgetError(InvocationContext context, RoutingDecision decision, AttemptState attempt)
+    {
+        var where = context.Step is null ? $"'{context.Capability}'" : $"step '{context.Step}' ({context.Capability})";
+        if (attempt.Denial is { } denial)
+        {
+            return new RunError { Code = "budget_exceeded", Step = context.Step, Scope = denial.Scope, Message = $"{where}: {denial.Message}" };
+        }
+
+        var cap = context.StepBudgetCents is { } c ? $" within budget_cents {c.ToString(CultureInfo.InvariantCulture)}¢" : string.Empty;
+        return new RunError
+        {
+            Code = "budget_exceeded",
+            Step = context.Step,
+            Scope = decision.StatusScope,
+            Field = context.StepBudgetCents is null ? null : "budget_cents",
+            Message = $"{where}: no provider fits the budget{cap}: {Reasons(decision)}",
+        };
+    }
+
+    private static string Reasons(RoutingDecision decision) =>
+        string.Join("; ", decision.Candidates.Where(c => c.Dropped is not null).Select(c => $"{c.ProviderId}: {c.Dropped}"));
+
+    private static InvocationOutcome Fail(string code, string message, InvocationContext context, RoutingDecision? decision) =>
+        new() { Decision = decision, Error = new RunError { Code = code, Message = context.Step is null ? message : $"step '{context.Step}': {message}", Step = context.Step } };
+
+    private static RoutingDecision Decorate(RoutingDecision decision, AttemptState attempt) =>
+        attempt.Notes.Count == 0 ? decision : decision with { Notes = [.. decision.Notes, .. attempt.Notes] };
+
+    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ProviderCallFailed, Level = LogLevel.Warning, Message = "Provider {ProviderId} failed for {Capability}: {Error}")]
+    private partial void LogProviderFailed(string providerId, string capability, string? error);
+
+    private sealed class AttemptState
+    {
+        public HashSet<string> Failed { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Notes { get; } = [];
+
+        public int Attempts { get; set; }
+
+        public int Retries { get; set; }
+
+        public bool ProviderFailed { get; set; }
+
+        public string? LastError { get; set; }
+
+        public BudgetDenial? Denial { get; set; }
+
+        public void Fail(string providerId, string? error)
+        {
+            Failed.Add(providerId);
+            LastError = error;
+            Notes.Add($"{providerId}: failed: {error}");
+        }
+    }
+}
