@@ -447,7 +447,8 @@ public static partial class PipelineParser
             return;
         }
 
-        var value = node.GetValue<decimal>();
+        // Parse the text: a YAML-born node holds a long or decimal, a JSON-born one a JsonElement.
+        var value = decimal.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
         if (value < min || value > max)
         {
             errors.Add(new FieldError(path, value < 0 ? "must not be negative" : $"must be between {min} and {max}"));

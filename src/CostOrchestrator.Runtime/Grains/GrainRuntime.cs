@@ -20,6 +20,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IAsyncDisposable
     private readonly GrainRuntimeOptions _options;
     private readonly ILogger<GrainRuntime> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     /// <summary>Creates a runtime for the given interface-to-implementation map.</summary>
     public GrainRuntime(
@@ -137,6 +138,11 @@ public sealed partial class GrainRuntime : IGrainFactory, IAsyncDisposable
     /// <summary>Deactivates everything (graceful stop).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var (id, activation) in _activations)
         {

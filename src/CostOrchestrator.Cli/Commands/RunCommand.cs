@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Text.Json;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Abstractions.Serialization;
+using CostOrchestrator.Cli.Output;
+
+namespace CostOrchestrator.Cli.Commands;
+
+/// <summary><c>costorch run FILE [--input JSON|@file] [--data-dir DIR] [--config PROFILE] [--json]</c>.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Pipeline file: JSON, or the seed's YAML form." };
+        var input = new Option<string?>("--input") { Description = "Run input as inline JSON, or @path to a JSON file." };
+        var dataDir = new Option<string>("--data-dir") { Description = "Embedded store directory.", DefaultValueFactory = _ => "data" };
+        var config = new Option<string?>("--config") { Description = "Node profile that seeds an empty store. Default: silo-config/embedded.json." };
+        var json = new Option<bool>("--json") { Description = "Print the run record as JSON instead of a table." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log what the node does." };
+        var command = new Command("run", "Run a pipeline on an embedded node and print its cost per step.") { file, input, dataDir, config, json, verbose };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                await Console.Error.WriteLineAsync($"file: '{path.FullName}' not found").ConfigureAwait(false);
+                return 2;
+            }
+
+            var (runInput, inputError) = InputArgument.Read(parse.GetValue(input));
+            if (inputError is not null)
+            {
+                await Console.Error.WriteLineAsync(inputError).ConfigureAwait(false);
+                return 2;
+            }
+
+            await using var node = await EmbeddedNode.StartAsync(parse.GetValue(dataDir)!, parse.GetValue(config), parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+            var parsed = await node.Pipelines.ParseAsync(await File.ReadAllTextAsync(path.FullName, cancellationToken).ConfigureAwait(false), Path.GetFileNameWithoutExtension(path.Name), cancellationToken).ConfigureAwait(false);
+            if (!parsed.IsValid)
+            {
+                foreach (var error in parsed.Errors)
+                {
+                    await Console.Error.WriteLineAsync($"{path.Name}: {error}").ConfigureAwait(false);
+                }
+
+                return 2;
+            }
+
+            var result = await node.Pipelines.RunAsync(parsed.Pipeline!, runInput, cancellationToken).ConfigureAwait(false);
+            if (result.Run is null)
+            {
+                foreach (var error in result.Errors)
+                {
+                    await Console.Error.WriteLineAsync($"{path.Name}: {error}").ConfigureAwait(false);
+                }
+
+                return 2;
+            }
+
+            Console.Write(parse.GetValue(json) ? JsonSerializer.Serialize(result.Run, CostOrchestratorJson.Indented) + Environment.NewLine : RunTable.Render(result.Run));
+            return result.Run.Status == RunStatus.Succeeded ? 0 : 1;
+        });
+        return command;
+    }
+}
