@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need when it is missing (PostgreSQL, espeak-ng, ffmpeg),
+# starts a throwaway PostgreSQL on 127.0.0.1 for the run, and ends with one line:
+#   N passed, N failed, N skipped
+# Exit status is non-zero if any test failed or none ran.
+set -uo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+RESULTS="$ROOT/test-output/results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+need_apt=()
+command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
+command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || need_apt+=(postgresql)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_apt[*]}" >&2
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >&2 || echo "test.sh: apt-get install failed" >&2
+  else
+    sudo -n apt-get update -qq >&2 && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >&2 || echo "test.sh: cannot install ${need_apt[*]} (not root)" >&2
+  fi
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+fi
+
+# A throwaway PostgreSQL for the tests, unless the caller gave one in COSTORCH_TEST_PG.
+PGDIR=""
+stop_pg() {
+  if [ -n "$PGDIR" ]; then
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$PGDIR"
+  fi
+}
+trap stop_pg EXIT
+if [ -z "${COSTORCH_TEST_PG:-}" ] && [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
+  PGDIR=$(mktemp -d /tmp/costorch-pg.XXXXXX)
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PGDIR"
+    RUN=(runuser -u postgres --)
+  else
+    RUN=()
+    stop_pg() { [ -n "$PGDIR" ] && "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1; rm -rf "$PGDIR"; }
+  fi
+  if "${RUN[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 \
+     && "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" -l "$PGDIR/log" -w start >/dev/null; then
+    export COSTORCH_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres"
+    echo "test.sh: PostgreSQL on 127.0.0.1:$PORT" >&2
+  else
+    echo "test.sh: could not start PostgreSQL; see $PGDIR" >&2
+    cat "$PGDIR/initdb.log" "$PGDIR/log" >&2 2>/dev/null || true
+  fi
+fi
+
+dotnet build CostOrchestrator.sln -c Release -nologo -v q 2>&1 | tail -5
+if [ "${PIPESTATUS[0]}" != 0 ]; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# Browser tests need node modules (playwright-core drives Debian's chromium); installed when present.
+if [ -f tests/CostOrchestrator.Dashboard.Tests/browser/package.json ] && [ ! -d tests/CostOrchestrator.Dashboard.Tests/browser/node_modules ]; then
+  (cd tests/CostOrchestrator.Dashboard.Tests/browser && npm install --no-audit --no-fund --silent) >&2 || true
+fi
+
+dotnet test CostOrchestrator.sln -c Release --no-build -nologo --logger "trx" --results-directory "$RESULTS" 2>&1 | tee "$RESULTS/console.log" | grep -E "^(Passed!|Failed!)|\[FAIL\]|error" || true
+
+# CI reads one plain line; sum every assembly's TRX counters.
+python3 - "$RESULTS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
+for f in files:
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+    skipped += int(c.get("notExecuted", 0))
+open(sys.argv[1] + "/summary", "w").write(f"{passed} {failed} {skipped}")
+PY
+read -r PASSED FAILED SKIPPED < "$RESULTS/summary"
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" = 0 ] && [ "$PASSED" -gt 0 ]
