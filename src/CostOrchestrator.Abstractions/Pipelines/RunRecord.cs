@@ -69,6 +69,9 @@ public sealed record RunRecord
     /// <summary>Retries spent.</summary>
     public int RetriesUsed { get; init; }
 
+    /// <summary>Seconds spent executing before the current stint (queued time does not count against the wall-time budget).</summary>
+    public double ActiveSeconds { get; init; }
+
     /// <summary>How many times the run was resumed (after a queue or a node failure); part of its idempotency keys.</summary>
     public int Resumes { get; init; }
 

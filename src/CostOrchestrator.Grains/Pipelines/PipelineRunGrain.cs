@@ -28,6 +28,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     private Task? _execution;
     private CancellationTokenSource? _cancel;
     private TaskCompletionSource _settled = NewSignal();
+    private DateTimeOffset _stintStartedAt;
 
     /// <summary>Created by the grain runtime.</summary>
     public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
@@ -151,6 +152,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     private async Task BeginAsync(RunRecord record, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        _stintStartedAt = now;
         await SaveAsync(record with { Status = RunStatus.Running, StartedAt = record.StartedAt ?? now }, cancellationToken).ConfigureAwait(false);
         if (_settled.Task.IsCompleted)
         {
@@ -186,8 +188,9 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
         var record = _record!;
         var pipeline = record.Pipeline;
         var limits = pipeline.Limits;
-        var elapsed = _time.GetUtcNow() - (record.StartedAt ?? _time.GetUtcNow());
-        using var timeout = new CancellationTokenSource(Max(TimeSpan.FromSeconds(limits.TimeoutSeconds) - elapsed, TimeSpan.Zero), _time);
+        // The wall-time budget counts executing time only: a run parked overnight by `fallback: queue` resumes with what it had left.
+        var left = TimeSpan.FromSeconds(limits.TimeoutSeconds) - TimeSpan.FromSeconds(record.ActiveSeconds);
+        using var timeout = new CancellationTokenSource(Max(left, TimeSpan.Zero), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelToken, timeout.Token);
         var token = linked.Token;
         try
@@ -334,7 +337,8 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
             {
                 LogQueued(Key, step.Name, outcome.Error?.Message);
                 await UpdateStepAsync(index, s => s with { Status = StepStatus.Pending, Error = outcome.Error }).ConfigureAwait(false);
-                await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = outcome.Error?.Message }, CancellationToken.None).ConfigureAwait(false);
+                var active = _record!.ActiveSeconds + (_time.GetUtcNow() - _stintStartedAt).TotalSeconds;
+                await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = outcome.Error?.Message, ActiveSeconds = active }, CancellationToken.None).ConfigureAwait(false);
                 _settled.TrySetResult();
                 return null;
             }

@@ -103,7 +103,7 @@ public sealed partial class CommandProviderAdapter : IProviderAdapter
     }
 
     /// <summary>The full path of a program: as given when it contains a slash, else the first match on PATH.</summary>
-    internal static string? Resolve(string program)
+    public static string? Resolve(string program)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {

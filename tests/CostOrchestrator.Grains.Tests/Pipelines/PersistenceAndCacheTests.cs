@@ -1,0 +1,67 @@
+using System.Text.Json;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Tests.Common;
+
+namespace CostOrchestrator.Grains.Tests.Pipelines;
+
+public sealed class PersistenceAndCacheTests
+{
+    private static readonly JsonElement _input = JsonSerializer.SerializeToElement(new { text = "same words" });
+
+    private static PipelineDefinition TwoSteps => Pipelines.Parse("""
+        { "id": "two", "scopes": { "team": "media" }, "steps": [
+          { "name": "video", "invoke": { "capability": "ai-video-generate", "inputs": { "prompt": "{{ input.text }}" } } },
+          { "name": "fresh", "invoke": { "capability": "ai-video-generate", "cache": false, "inputs": { "prompt": "{{ input.text }} again" } } } ] }
+        """);
+
+    [Fact]
+    public async Task Run_SamePipelineTwice_ServesCacheableStepsFromCacheAtZeroCost()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        await using var node = await TestNode.StartAsync(dir.Path, cancellationToken: ct);
+        await node.AddProvidersAsync(TestProviders.Fixed("fal", "ai-video-generate", 20m));
+
+        var first = (await node.Pipelines.RunAsync(TwoSteps, _input, ct)).Run!;
+        var second = (await node.Pipelines.RunAsync(TwoSteps, _input, ct)).Run!;
+
+        Assert.Equal(40m, first.TotalCostCents);
+        Assert.Equal(0, first.CacheHits);
+        Assert.True(second.Steps[0].CacheHit);
+        Assert.Equal(0m, second.Steps[0].ActualCents);
+        Assert.Equal(20m, second.SavedByCacheCents);
+        Assert.False(second.Steps[1].CacheHit); // cache: false is honoured
+        Assert.Equal(20m, second.TotalCostCents);
+        Assert.Equal(first.Steps[0].Result!.Value.GetRawText(), second.Steps[0].Result!.Value.GetRawText());
+        var hit = Assert.Single(await node.Store.GetLedgerAsync(new LedgerQuery { RunId = second.RunId }, ct), e => e.CacheHit);
+        Assert.Equal(20m, hit.SavedCents);
+        Assert.Contains("team:media", hit.Chain);
+    }
+
+    [Fact]
+    public async Task Restart_OnTheSameDataDirectory_KeepsBudgetsRunsAndCache()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        string runId;
+        await using (var node = await TestNode.StartAsync(dir.Path, cancellationToken: ct))
+        {
+            await node.AddProvidersAsync(TestProviders.Fixed("fal", "ai-video-generate", 20m));
+            await node.SetDailyLimitAsync("global", 500m);
+            runId = (await node.Pipelines.RunAsync(TwoSteps, _input, ct)).Run!.RunId;
+        }
+
+        await using var restarted = await TestNode.StartAsync(dir.Path, cancellationToken: ct);
+
+        var budget = await restarted.BudgetAsync("global");
+        Assert.Equal(500m, budget.Windows[0].LimitCents);
+        Assert.Equal(40m, budget.Windows[0].SpentCents);
+        var run = await restarted.Grains.GetGrain<IPipelineRunGrain>(runId).GetAsync(ct);
+        Assert.Equal(RunStatus.Succeeded, run!.Status);
+        Assert.Equal(40m, run.TotalCostCents);
+        var again = (await restarted.Pipelines.RunAsync(TwoSteps, _input, ct)).Run!;
+        Assert.True(again.Steps[0].CacheHit);
+        Assert.Equal(60m, (await restarted.BudgetAsync("global")).Windows[0].SpentCents);
+    }
+}
