@@ -1,0 +1,272 @@
+using System.Text.Json;
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Abstractions.Registry;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Tests.Common;
+
+namespace CostOrchestrator.Storage.Tests;
+
+/// <summary>
+/// What every store must do, run against each backend (Orleans' ReminderTableTestsBase pattern).
+/// A subclass supplies a fresh, empty store per test.
+/// </summary>
+public abstract class StoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset _now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _day = new(2026, 3, 10, 0, 0, 0, TimeSpan.Zero);
+
+    protected ICostOrchestratorStore Store { get; private set; } = null!;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Task<ICostOrchestratorStore> CreateStoreAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        Store = await CreateStoreAsync();
+        await Store.InitializeAsync(Ct);
+    }
+
+    public virtual async ValueTask DisposeAsync() => await Store.DisposeAsync();
+
+    private static StoreReservation Reservation(string id, decimal amount, params ReservationTarget[] targets) => new()
+    {
+        ReservationId = id,
+        IdempotencyKey = "key-" + id,
+        Chain = targets.Select(t => t.Scope).Distinct().ToList(),
+        AmountCents = amount,
+        Targets = targets,
+        CreatedAt = _now,
+        ExpiresAt = _now.AddMinutes(15),
+        Attribution = new ChargeAttribution { ProviderId = "fal", Capability = "ai-video-generate", RunId = "run-1", Step = "broll" },
+    };
+
+    private static ReservationTarget Target(string scope, decimal limit, decimal overdraft = 0m) =>
+        new() { Scope = scope, Window = WindowKind.Day, WindowStart = _day, LimitCents = limit, OverdraftCents = overdraft };
+
+    private async Task<SpendRow> SpendAsync(string scope) => (await Store.GetSpendAsync([new SpendKey(scope, WindowKind.Day, _day)], Ct))[0];
+
+    [Fact]
+    public async Task Initialize_Twice_IsHarmless()
+    {
+        await Store.InitializeAsync(Ct);
+        Assert.True(await Store.TrySetMetaAsync("seeded", "yes", Ct));
+        Assert.False(await Store.TrySetMetaAsync("seeded", "again", Ct));
+        Assert.Equal("yes", await Store.GetMetaAsync("seeded", Ct));
+    }
+
+    [Fact]
+    public async Task UpsertProvider_AssignsIncreasingVersions_AndKeepsPriceHistory()
+    {
+        var v0 = await Store.GetRegistryVersionAsync(Ct);
+        var first = await Store.UpsertProviderAsync(TestProviders.Fixed("fal", "ai-video-generate", 20m) with { PriceUpdatedAt = _now }, new PriceChange { ProviderId = "fal", ChangedAt = _now, CostModel = new CostModel { Kind = CostModelKind.PerInvocation, CentsPerInvocation = 20m } }, Ct);
+        var second = await Store.UpsertProviderAsync(first with { CostModel = new CostModel { Kind = CostModelKind.PerInvocation, CentsPerInvocation = 22.5m } }, new PriceChange { ProviderId = "fal", ChangedAt = _now.AddDays(1), CostModel = new CostModel { Kind = CostModelKind.PerInvocation, CentsPerInvocation = 22.5m } }, Ct);
+
+        Assert.True(first.Version > v0);
+        Assert.True(second.Version > first.Version);
+        var stored = Assert.Single(await Store.GetProvidersAsync(Ct));
+        Assert.Equal(22.5m, stored.CostModel.CentsPerInvocation);
+        Assert.Equal(_now, stored.PriceUpdatedAt);
+        Assert.Equal([20m, 22.5m], (await Store.GetPriceHistoryAsync("fal", Ct)).Select(p => p.CostModel.CentsPerInvocation!.Value));
+        Assert.True(await Store.DeleteProviderAsync("fal", Ct));
+        Assert.False(await Store.DeleteProviderAsync("fal", Ct));
+        Assert.True(await Store.GetRegistryVersionAsync(Ct) > second.Version);
+    }
+
+    [Fact]
+    public async Task UpsertPolicy_IncrementsVersion()
+    {
+        var policy = new BudgetPolicy { Scope = "team:media", Windows = [new BudgetWindowLimit { Window = WindowKind.Month, LimitCents = 1000.123456m }] };
+
+        var first = await Store.UpsertPolicyAsync(policy, Ct);
+        var second = await Store.UpsertPolicyAsync(policy with { OverdraftCents = 5m }, Ct);
+
+        Assert.Equal(1, first.Version);
+        Assert.Equal(2, second.Version);
+        var stored = (await Store.GetPolicyAsync("team:media", Ct))!;
+        Assert.Equal(1000.123456m, stored.Windows[0].LimitCents);
+        Assert.Equal(5m, stored.OverdraftCents);
+        Assert.Null(await Store.GetPolicyAsync("team:none", Ct));
+    }
+
+    [Fact]
+    public async Task Reserve_AllOrNothing_NamesTheWindowAtFault()
+    {
+        Assert.True((await Store.ReserveAsync(Reservation("r1", 4m, Target("global", 100m), Target("team:a", 5m)), Ct)).Approved);
+
+        var denied = await Store.ReserveAsync(Reservation("r2", 2m, Target("global", 100m), Target("team:a", 5m)), Ct);
+
+        Assert.False(denied.Approved);
+        Assert.Equal(new BudgetDenial { Scope = "team:a", Window = WindowKind.Day, SpentCents = 0m, ReservedCents = 4m, LimitCents = 5m, RequestedCents = 2m }, denied.Denial);
+        Assert.Equal(4m, (await SpendAsync("global")).ReservedCents);
+        Assert.Null(await Store.GetReservationAsync("r2", Ct));
+    }
+
+    [Fact]
+    public async Task Reserve_SameIdempotencyKey_ReturnsTheFirstReservation()
+    {
+        var first = await Store.ReserveAsync(Reservation("r1", 4m, Target("global", 100m)), Ct);
+        var again = await Store.ReserveAsync(Reservation("r1-retry", 4m, Target("global", 100m)) with { IdempotencyKey = "key-r1" }, Ct);
+
+        Assert.Equal("r1", again.Reservation!.ReservationId);
+        Assert.Equal(first.Reservation! with { Chain = again.Reservation.Chain }, again.Reservation);
+        Assert.Equal(first.Reservation.Chain, again.Reservation.Chain);
+        Assert.Equal(4m, (await SpendAsync("global")).ReservedCents);
+    }
+
+    [Fact]
+    public async Task Reserve_Overdraft_IsFlaggedWhenUsed()
+    {
+        var outcome = await Store.ReserveAsync(Reservation("r1", 12m, Target("global", 10m, overdraft: 5m)), Ct);
+
+        Assert.True(outcome.Approved);
+        Assert.True(outcome.Reservation!.Overdraft);
+    }
+
+    [Fact]
+    public async Task Reserve_ZeroAmount_FitsEvenAZeroLimit()
+    {
+        Assert.True((await Store.ReserveAsync(Reservation("free", 0m, Target("capability:stock-search", 0m)), Ct)).Approved);
+    }
+
+    [Fact]
+    public async Task CommitAndRelease_MoveMoneyExactlyAndAreIdempotent()
+    {
+        await Store.ReserveAsync(Reservation("r1", 4.000001m, Target("global", 100m)), Ct);
+        await Store.ReserveAsync(Reservation("r2", 3m, Target("global", 100m)), Ct);
+
+        var committed = await Store.CommitAsync("r1", 3.141592m, new TokenCounts { Input = 10, Output = 5 }, _now, Ct);
+        await Store.CommitAsync("r1", 99m, null, _now, Ct);
+        var released = await Store.ReleaseAsync("r2", Ct);
+        await Store.ReleaseAsync("r2", Ct);
+
+        Assert.Equal(ReservationState.Committed, committed!.State);
+        Assert.Equal(ReservationState.Released, released!.State);
+        var spend = await SpendAsync("global");
+        Assert.Equal(3.141592m, spend.ChargedCents);
+        Assert.Equal(0m, spend.ReservedCents);
+        var entry = Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct));
+        Assert.Equal((4.000001m, 3.141592m, "fal", 10L), (entry.EstimatedCents, entry.ActualCents, entry.Attribution.ProviderId, entry.Tokens!.Input));
+        Assert.Null(await Store.CommitAsync("unknown", 1m, null, _now, Ct));
+    }
+
+    [Fact]
+    public async Task SettleExpired_ChargesTheReservedAmountOnce_AndALateCommitReconciles()
+    {
+        await Store.ReserveAsync(Reservation("r1", 6m, Target("global", 100m)), Ct);
+        await Store.ReserveAsync(Reservation("r2", 1m, Target("global", 100m)) with { ExpiresAt = _now.AddHours(2) }, Ct);
+
+        var settled = await Store.SettleExpiredAsync(_now.AddMinutes(20), Ct);
+        var again = await Store.SettleExpiredAsync(_now.AddMinutes(20), Ct);
+
+        Assert.Equal("r1", Assert.Single(settled).ReservationId);
+        Assert.Empty(again);
+        Assert.Equal((6m, 1m), ((await SpendAsync("global")).ChargedCents, (await SpendAsync("global")).ReservedCents));
+        Assert.True(Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Unreconciled);
+
+        await Store.CommitAsync("r1", 2.5m, null, _now, Ct);
+        Assert.Equal(2.5m, (await SpendAsync("global")).ChargedCents);
+        var entry = Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct));
+        Assert.False(entry.Unreconciled);
+        Assert.Equal(2.5m, entry.ActualCents);
+    }
+
+    [Fact]
+    public async Task GetLedger_FiltersByScopeRunAndTime()
+    {
+        await Store.AppendLedgerAsync(new LedgerEntry { EntryId = "e1", CreatedAt = _now, Chain = ["global", "team:a"], Attribution = new ChargeAttribution { RunId = "run-1" }, ActualCents = 1m }, Ct);
+        await Store.AppendLedgerAsync(new LedgerEntry { EntryId = "e2", CreatedAt = _now.AddHours(1), Chain = ["global", "team:b"], Attribution = new ChargeAttribution { RunId = "run-2" }, SavedCents = 3m, CacheHit = true }, Ct);
+
+        Assert.Equal(["e2", "e1"], (await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Select(e => e.EntryId));
+        Assert.Equal(["e1"], (await Store.GetLedgerAsync(new LedgerQuery { Scope = "team:a" }, Ct)).Select(e => e.EntryId));
+        Assert.Equal(["e2"], (await Store.GetLedgerAsync(new LedgerQuery { RunId = "run-2" }, Ct)).Select(e => e.EntryId));
+        Assert.Equal(["e2"], (await Store.GetLedgerAsync(new LedgerQuery { From = _now.AddMinutes(30) }, Ct)).Select(e => e.EntryId));
+        Assert.Equal(["e1"], (await Store.GetLedgerAsync(new LedgerQuery { To = _now.AddMinutes(30) }, Ct)).Select(e => e.EntryId));
+        Assert.True((await Store.GetLedgerAsync(new LedgerQuery { Scope = "team:b" }, Ct))[0].CacheHit);
+    }
+
+    [Fact]
+    public async Task Runs_CreateSaveListAndJournal()
+    {
+        var pipeline = new PipelineDefinition { Id = "p", Steps = [new PipelineStep { Name = "s", Invoke = new StepInvoke { Capability = "tts-generate" } }] };
+        RunRecord Run(string id, int minutes, RunStatus status) => new()
+        {
+            RunId = id, PipelineId = id.StartsWith('q') ? "q" : "p", Status = status, Pipeline = pipeline, CreatedAt = _now.AddMinutes(minutes),
+            Steps = [new StepRecord { Name = "s", Capability = "tts-generate" }],
+        };
+
+        Assert.True(await Store.CreateRunAsync(Run("r1", 0, RunStatus.Running), Ct));
+        Assert.False(await Store.CreateRunAsync(Run("r1", 0, RunStatus.Running), Ct));
+        await Store.CreateRunAsync(Run("r2", 1, RunStatus.Running), Ct);
+        await Store.CreateRunAsync(Run("q1", 2, RunStatus.Queued), Ct);
+        await Store.SaveRunAsync(Run("r1", 0, RunStatus.Succeeded) with { TotalCostCents = 1.5m }, Ct);
+
+        Assert.Equal(1.5m, (await Store.GetRunAsync("r1", Ct))!.TotalCostCents);
+        Assert.Equal(["q1", "r2", "r1"], (await Store.ListRunsAsync(new RunQuery(), Ct)).Select(r => r.RunId));
+        Assert.Equal(["r2"], (await Store.ListRunsAsync(new RunQuery { PipelineId = "p", Status = RunStatus.Running }, Ct)).Select(r => r.RunId));
+        Assert.Equal(["r2"], (await Store.ListRunsAsync(new RunQuery { Limit = 1, Offset = 1 }, Ct)).Select(r => r.RunId));
+
+        var result = JsonSerializer.SerializeToElement(new { url = "x" });
+        await Store.AppendJournalAsync(new JournalEntry { RunId = "r1", StepIndex = 0, Item = 1, Invocation = new InvocationRecord { InvocationId = "i2", ActualCents = 2m }, Result = result }, Ct);
+        await Store.AppendJournalAsync(new JournalEntry { RunId = "r1", StepIndex = 0, Item = 0, Invocation = new InvocationRecord { InvocationId = "i1" }, Result = result }, Ct);
+        await Store.AppendJournalAsync(new JournalEntry { RunId = "r1", StepIndex = 0, Item = 0, Invocation = new InvocationRecord { InvocationId = "dup" }, Result = result }, Ct);
+
+        var journal = await Store.GetJournalAsync("r1", Ct);
+        Assert.Equal(["i1", "i2"], journal.Select(j => j.Invocation.InvocationId));
+        Assert.Equal("x", journal[0].Result.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task Pipelines_AreStoredById()
+    {
+        await Store.SavePipelineAsync(new PipelineDefinition { Id = "b", Steps = [] }, Ct);
+        await Store.SavePipelineAsync(new PipelineDefinition { Id = "a", Steps = [], Priority = Priority.High }, Ct);
+        await Store.SavePipelineAsync(new PipelineDefinition { Id = "a", Steps = [], Priority = Priority.Low }, Ct);
+
+        Assert.Equal(["a", "b"], (await Store.GetPipelinesAsync(Ct)).Select(p => p.Id));
+        Assert.Equal(Priority.Low, (await Store.GetPipelineAsync("a", Ct))!.Priority);
+    }
+
+    [Fact]
+    public async Task Cache_ServesUntilExpiry()
+    {
+        var result = JsonSerializer.SerializeToElement(new { url = "sim://x" });
+        await Store.PutCacheAsync(new CacheEntry { Key = "k1", Capability = "c", ProviderId = "p", Result = result, CostCents = 0.25m, CreatedAt = _now, ExpiresAt = _now.AddHours(1) }, Ct);
+        await Store.PutCacheAsync(new CacheEntry { Key = "k2", Capability = "c", ProviderId = "p", Result = result, CostCents = 1m, CreatedAt = _now }, Ct);
+
+        Assert.Equal(0.25m, (await Store.GetCacheAsync("k1", _now.AddMinutes(59), Ct))!.CostCents);
+        Assert.Null(await Store.GetCacheAsync("k1", _now.AddHours(1), Ct));
+        Assert.NotNull(await Store.GetCacheAsync("k2", _now.AddYears(10), Ct));
+        Assert.Null(await Store.GetCacheAsync("missing", _now, Ct));
+    }
+
+    [Fact]
+    public async Task Reminders_ClaimOnce_CompleteMovesOrDeletes_ReRegistrationWins()
+    {
+        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "a", Name = "once", DueAt = _now }, Ct);
+        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "b", Name = "hourly", DueAt = _now, Period = TimeSpan.FromHours(1) }, Ct);
+        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "c", Name = "later", DueAt = _now.AddDays(1) }, Ct);
+
+        var claimed = await Store.ClaimDueRemindersAsync(_now, _now.AddMinutes(1), "n1", 10, Ct);
+        var second = await Store.ClaimDueRemindersAsync(_now, _now.AddMinutes(1), "n2", 10, Ct);
+        Assert.Equal(["a", "b"], claimed.Select(r => r.GrainKey).Order());
+        Assert.Empty(second);
+
+        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "a", Name = "once", DueAt = _now.AddDays(2) }, Ct);
+        await Store.CompleteReminderAsync(claimed.Single(r => r.GrainKey == "a"), null, Ct);
+        await Store.CompleteReminderAsync(claimed.Single(r => r.GrainKey == "b"), _now.AddHours(1), Ct);
+
+        var all = (await Store.GetRemindersAsync(Ct)).ToDictionary(r => r.GrainKey);
+        Assert.Equal(_now.AddDays(2), all["a"].DueAt);
+        Assert.Equal(_now.AddHours(1), all["b"].DueAt);
+        Assert.Equal(TimeSpan.FromHours(1), all["b"].Period);
+
+        // An expired claim (a node died while delivering) is claimable again.
+        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "d", Name = "x", DueAt = _now }, Ct);
+        Assert.Single(await Store.ClaimDueRemindersAsync(_now, _now.AddMinutes(1), "n1", 10, Ct));
+        Assert.Single(await Store.ClaimDueRemindersAsync(_now.AddMinutes(2), _now.AddMinutes(3), "n2", 10, Ct), r => r.GrainKey == "d");
+        await Store.DeleteReminderAsync("G", "d", "x", Ct);
+        Assert.DoesNotContain(await Store.GetRemindersAsync(Ct), r => r.GrainKey == "d");
+    }
+}
