@@ -5,4 +5,6 @@ using CostOrchestrator.Cli.Commands;
 var root = new RootCommand("CostOrchestrator: budget-enforced pipelines for AI and media providers.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
-return await root.Parse(args).InvokeAsync();
+
+// `--input @file.json` names a JSON file; System.CommandLine would otherwise expand it as a response file.
+return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();
