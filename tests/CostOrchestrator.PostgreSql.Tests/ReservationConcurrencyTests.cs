@@ -103,6 +103,26 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
         Assert.Equal(final.State == ReservationState.Committed ? 1 : 0, ledger.Count);
     }
 
+    [Fact]
+    public async Task ReserveAsync_IntoOverdraftHeadRoom_FlagsOverdraftAndDeniesBeyondIt()
+    {
+        var store = await fixture.StoreAsync();
+        var scope = "org:" + Guid.NewGuid().ToString("N");
+        var target = new ReservationTarget { Scope = scope, Window = WindowKind.Month, WindowStart = s_day, LimitCents = 10m, OverdraftCents = 5m };
+
+        var within = await store.ReserveAsync(Reservation($"res_{scope}_a", $"key_{scope}_a", 8m, [target]), TestContext.Current.CancellationToken);
+        var over = await store.ReserveAsync(Reservation($"res_{scope}_b", $"key_{scope}_b", 4m, [target]), TestContext.Current.CancellationToken);
+        var beyond = await store.ReserveAsync(Reservation($"res_{scope}_c", $"key_{scope}_c", 3.000001m, [target]), TestContext.Current.CancellationToken);
+        var free = await store.ReserveAsync(Reservation($"res_{scope}_d", $"key_{scope}_d", 0m, [target]), TestContext.Current.CancellationToken);
+
+        Assert.False(within.Reservation!.Overdraft);
+        Assert.True(over.Reservation!.Overdraft);
+        Assert.Equal(new BudgetDenial { Scope = scope, Window = WindowKind.Month, SpentCents = 0m, ReservedCents = 12m, LimitCents = 15m, RequestedCents = 3.000001m },
+            beyond.Denial);
+        Assert.True(free.Approved);
+        Assert.Equal(12m, (await store.GetSpendAsync([new SpendKey(scope, WindowKind.Month, s_day)], TestContext.Current.CancellationToken))[0].ReservedCents);
+    }
+
     private static StoreReservation Reservation(string id, string key, decimal amount, ReservationTarget[] targets) => new()
     {
         ReservationId = id,
