@@ -1,0 +1,434 @@
+using System.Globalization;
+using System.Text;
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Money;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage.Common;
+using Npgsql;
+
+namespace CostOrchestrator.Storage.PostgreSql;
+
+public sealed partial class PostgreSqlStore
+{
+    private const string ReservationColumns =
+        "reservation_id, idempotency_key, state, amount, actual, overdraft, expires_at, chain, attribution, targets";
+
+    private const string IdempotencyConstraint = "reservations_idempotency_key";
+
+    private const string LedgerColumns =
+        "l.entry_id, l.reservation_id, l.created_at, l.estimated, l.actual, l.saved, l.cache_hit, l.overdraft, l.unreconciled, l.chain, l.attribution, l.tokens";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<BudgetPolicy>> GetPoliciesAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT version, policy FROM budget_policies ORDER BY scope", MapPolicy, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<BudgetPolicy?> GetPolicyAsync(string scope, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT version, policy FROM budget_policies WHERE scope = @s", MapPolicy, cancellationToken, Text("s", scope)).ConfigureAwait(false))
+        .FirstOrDefault();
+
+    /// <inheritdoc />
+    public async Task<BudgetPolicy> UpsertPolicyAsync(BudgetPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+
+        // One statement: the row lock taken by ON CONFLICT makes concurrent upserts of one scope count up one by one.
+        // The version column is the truth; the copy inside the JSON is overwritten on read.
+        var version = (await QueryAsync(
+            "INSERT INTO budget_policies (scope, version, policy) VALUES (@s, 1, @p) " +
+            "ON CONFLICT (scope) DO UPDATE SET version = budget_policies.version + 1, policy = excluded.policy RETURNING version",
+            r => r.GetInt64(0), cancellationToken, Text("s", policy.Scope), Jsonb("p", StoreJson.Write(policy))).ConfigureAwait(false))[0];
+        return policy with { Version = version };
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SpendRow>> GetSpendAsync(IReadOnlyCollection<SpendKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var list = keys.ToList();
+        var found = await QueryAsync(
+            "SELECT s.charged, s.reserved FROM unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) " +
+            "LEFT JOIN budget_spend s ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord",
+            r => r.IsDBNull(0) ? (0L, 0L) : (r.GetInt64(0), r.GetInt64(1)), cancellationToken,
+            TextArray("scopes", [.. list.Select(k => k.Scope)]), TextArray("windows", [.. list.Select(k => StoreJson.EnumName(k.Window))]),
+            TimeArray("starts", [.. list.Select(k => k.WindowStart)])).ConfigureAwait(false);
+        return [.. list.Select((key, i) => new SpendRow(key, Cents.FromMicros(found[i].Item1), Cents.FromMicros(found[i].Item2)))];
+    }
+
+    /// <inheritdoc />
+    public async Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        try
+        {
+            return await TransactionAsync((tx, ct) => ReserveInTransactionAsync(tx, reservation, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == IdempotencyConstraint)
+        {
+            // A concurrent reserve with the same key committed first (our transaction rolled back): its reservation is the answer.
+            var winner = await FindReservationAsync(null, "idempotency_key", reservation.IdempotencyKey, forUpdate: false, cancellationToken).ConfigureAwait(false);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return new ReservationOutcome { Reservation = winner.Value.Reservation };
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TransactionAsync<Reservation?>(async (tx, ct) =>
+        {
+            // The row lock makes a concurrent commit or release of the same id wait, then see the new state.
+            var found = await FindReservationAsync(tx, "reservation_id", reservationId, forUpdate: true, ct).ConfigureAwait(false);
+            if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
+            {
+                return (found?.Reservation, false);
+            }
+
+            var (reservation, targets) = f;
+            var amount = Cents.ToMicros(reservation.AmountCents);
+            var actual = Cents.ToMicros(actualCents);
+            var wasSettled = reservation.State == ReservationState.Unreconciled;
+
+            // A settled reservation already moved its amount from reserved to charged: swap that amount for the actual.
+            await ApplySpendAsync(tx, targets.Select(t => (Key(t), Charged: wasSettled ? actual - amount : actual, Reserved: wasSettled ? 0L : -amount)), ct)
+                .ConfigureAwait(false);
+            await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = @x WHERE reservation_id = @id", ct,
+                Bigint("x", actual), Text("id", reservationId)).ConfigureAwait(false);
+            if (wasSettled)
+            {
+                await ExecuteAsync(tx, "UPDATE ledger SET actual = @x, unreconciled = false, tokens = @tok WHERE reservation_id = @id", ct,
+                    Bigint("x", actual), Jsonb("tok", tokens is null ? null : StoreJson.Write(tokens)), Text("id", reservationId)).ConfigureAwait(false);
+            }
+            else
+            {
+                await InsertLedgerAsync(tx, new LedgerEntry
+                {
+                    EntryId = NewLedgerId(),
+                    ReservationId = reservationId,
+                    CreatedAt = now,
+                    Chain = reservation.Chain,
+                    Attribution = reservation.Attribution,
+                    EstimatedCents = reservation.AmountCents,
+                    ActualCents = actualCents,
+                    Overdraft = reservation.Overdraft,
+                    Tokens = tokens,
+                }, ct).ConfigureAwait(false);
+            }
+
+            return (reservation with { State = ReservationState.Committed, ActualCents = actualCents }, true);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
+        TransactionAsync<Reservation?>(async (tx, ct) =>
+        {
+            var found = await FindReservationAsync(tx, "reservation_id", reservationId, forUpdate: true, ct).ConfigureAwait(false);
+            if (found is not { } f || f.Reservation.State != ReservationState.Pending)
+            {
+                return (found?.Reservation, false);
+            }
+
+            var amount = Cents.ToMicros(f.Reservation.AmountCents);
+            await ApplySpendAsync(tx, f.Targets.Select(t => (Key(t), Charged: 0L, Reserved: -amount)), ct).ConfigureAwait(false);
+            await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = @id", ct, Text("id", reservationId)).ConfigureAwait(false);
+            return (f.Reservation with { State = ReservationState.Released }, true);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<Reservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken) =>
+        (await FindReservationAsync(null, "reservation_id", reservationId, forUpdate: false, cancellationToken).ConfigureAwait(false))?.Reservation;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        TransactionAsync<IReadOnlyList<Reservation>>(async (tx, ct) =>
+        {
+            // SKIP LOCKED: a reservation another node is settling, committing or releasing right now is theirs.
+            var expired = await QueryAsync(tx,
+                $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND expires_at <= @now ORDER BY reservation_id FOR UPDATE SKIP LOCKED",
+                MapReservation, ct, Time("now", now)).ConfigureAwait(false);
+            if (expired.Count == 0)
+            {
+                return ([], false);
+            }
+
+            await ApplySpendAsync(tx, expired.SelectMany(e =>
+            {
+                var amount = Cents.ToMicros(e.Reservation.AmountCents);
+                return e.Targets.Select(t => (Key(t), Charged: amount, Reserved: -amount));
+            }), ct).ConfigureAwait(false);
+            await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = ANY(@ids)", ct,
+                TextArray("ids", [.. expired.Select(e => e.Reservation.ReservationId)])).ConfigureAwait(false);
+            var settled = new List<Reservation>(expired.Count);
+            foreach (var (reservation, _) in expired)
+            {
+                await InsertLedgerAsync(tx, new LedgerEntry
+                {
+                    EntryId = NewLedgerId(),
+                    ReservationId = reservation.ReservationId,
+                    CreatedAt = now,
+                    Chain = reservation.Chain,
+                    Attribution = reservation.Attribution,
+                    EstimatedCents = reservation.AmountCents,
+                    ActualCents = reservation.AmountCents,
+                    Overdraft = reservation.Overdraft,
+                    Unreconciled = true,
+                }, ct).ConfigureAwait(false);
+                settled.Add(reservation with { State = ReservationState.Unreconciled });
+            }
+
+            return (settled, true);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task AppendLedgerAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return TransactionAsync(async (tx, ct) =>
+        {
+            await InsertLedgerAsync(tx, entry, ct).ConfigureAwait(false);
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(LedgerQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new List<NpgsqlParameter> { Int("limit", query.Limit) };
+        var sql = new StringBuilder($"SELECT {LedgerColumns} FROM ledger l");
+        if (query.Scope is not null)
+        {
+            sql.Append(" JOIN ledger_scopes s ON s.entry_id = l.entry_id AND s.scope = @scope");
+            parameters.Add(Text("scope", query.Scope));
+        }
+
+        sql.Append(" WHERE true");
+        if (query.RunId is not null)
+        {
+            sql.Append(" AND l.run_id = @run");
+            parameters.Add(Text("run", query.RunId));
+        }
+
+        if (query.From is { } from)
+        {
+            sql.Append(" AND l.created_at >= @from");
+            parameters.Add(Time("from", from));
+        }
+
+        if (query.To is { } to)
+        {
+            sql.Append(" AND l.created_at < @to");
+            parameters.Add(Time("to", to));
+        }
+
+        sql.Append(" ORDER BY l.created_at DESC, l.entry_id DESC LIMIT @limit");
+        return await QueryAsync(sql.ToString(), MapLedger, cancellationToken, [.. parameters]).ConfigureAwait(false);
+    }
+
+    private async Task<(ReservationOutcome Outcome, bool Commit)> ReserveInTransactionAsync(NpgsqlTransaction tx, StoreReservation reservation, CancellationToken ct)
+    {
+        var existing = await FindReservationAsync(tx, "idempotency_key", reservation.IdempotencyKey, forUpdate: false, ct).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return (new ReservationOutcome { Reservation = existing.Value.Reservation }, false);
+        }
+
+        var amount = Cents.ToMicros(reservation.AmountCents);
+        var targets = OrderTargets(reservation.Targets).ToList();
+        var overdraft = false;
+        if (targets.Count > 0)
+        {
+            var after = await TakeRoomAsync(tx, targets, amount, ct).ConfigureAwait(false);
+            var fault = after.FindIndex(row => row is null);
+            if (fault >= 0)
+            {
+                var target = targets[fault];
+                var key = Key(target);
+                var row = (await QueryAsync(tx, "SELECT charged, reserved FROM budget_spend WHERE scope = @s AND window_kind = @w AND window_start = @ws",
+                    r => (Charged: r.GetInt64(0), Reserved: r.GetInt64(1)), ct, KeyParameters(key, string.Empty)).ConfigureAwait(false))[0];
+                var denial = new BudgetDenial
+                {
+                    Scope = target.Scope,
+                    Window = target.Window,
+                    SpentCents = Cents.FromMicros(row.Charged),
+                    ReservedCents = Cents.FromMicros(row.Reserved),
+                    LimitCents = target.LimitCents + target.OverdraftCents,
+                    RequestedCents = reservation.AmountCents,
+                };
+                return (new ReservationOutcome { Denial = denial }, false);
+            }
+
+            // Overdraft: the reservation took room beyond the plain limit (it fit only thanks to the overdraft head-room).
+            overdraft = amount > 0 && targets.Select((t, i) => after[i]!.Value.Charged + after[i]!.Value.Reserved > Cents.ToMicros(t.LimitCents)).Any(over => over);
+        }
+
+        var stored = new Reservation
+        {
+            ReservationId = reservation.ReservationId,
+            IdempotencyKey = reservation.IdempotencyKey,
+            Chain = reservation.Chain,
+            AmountCents = reservation.AmountCents,
+            State = ReservationState.Pending,
+            ExpiresAt = StoreTime.Truncate(reservation.ExpiresAt),
+            Overdraft = overdraft,
+            Attribution = reservation.Attribution,
+        };
+        await ExecuteAsync(tx,
+            $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES (@id, @k, 'pending', @a, NULL, @o, @e, @c, @attr, @t, @now)", ct,
+            Text("id", stored.ReservationId), Text("k", stored.IdempotencyKey), Bigint("a", amount), Bool("o", overdraft), Time("e", stored.ExpiresAt),
+            Jsonb("c", StoreJson.Write(stored.Chain)), Jsonb("attr", StoreJson.Write(stored.Attribution)), Jsonb("t", StoreJson.Write(reservation.Targets)),
+            Time("now", reservation.CreatedAt)).ConfigureAwait(false);
+        return (new ReservationOutcome { Reservation = stored }, true);
+    }
+
+    /// <summary>
+    /// For each target in lock order: create its spend row if missing, then reserve <paramref name="amount"/> if it
+    /// still fits under limit + overdraft. One round trip; returns charged and reserved after the update per target,
+    /// or null where it did not fit (the caller rolls back).
+    /// </summary>
+    private static async Task<List<(long Charged, long Reserved)?>> TakeRoomAsync(NpgsqlTransaction tx, List<ReservationTarget> targets, long amount, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(null, tx.Connection, tx);
+        var sql = new StringBuilder();
+        cmd.Parameters.Add(Bigint("a", amount));
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            cmd.Parameters.AddRange(KeyParameters(Key(targets[i]), n));
+            sql.Append(CultureInfo.InvariantCulture,
+                $"INSERT INTO budget_spend (scope, window_kind, window_start) VALUES (@s{n}, @w{n}, @ws{n}) ON CONFLICT DO NOTHING;");
+            sql.Append(CultureInfo.InvariantCulture, $"UPDATE budget_spend SET reserved = reserved + @a WHERE scope = @s{n} AND window_kind = @w{n} AND window_start = @ws{n}");
+
+            // A zero-cost reservation always fits: free work must keep flowing on an exhausted budget.
+            if (amount > 0)
+            {
+                cmd.Parameters.Add(Bigint("max" + n, Cents.ToMicros(targets[i].LimitCents) + Cents.ToMicros(targets[i].OverdraftCents)));
+                sql.Append(CultureInfo.InvariantCulture, $" AND charged + reserved + @a <= @max{n}");
+            }
+
+            sql.Append(" RETURNING charged, reserved;");
+        }
+
+        cmd.CommandText = sql.ToString();
+        var after = new List<(long Charged, long Reserved)?>(targets.Count);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+
+        // The INSERTs return no result set; each UPDATE ... RETURNING returns one (empty when the room was not there).
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync(ct).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException("Expected one result per spend row update.");
+            }
+
+            after.Add(await reader.ReadAsync(ct).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : null);
+        }
+
+        return after;
+    }
+
+    /// <summary>
+    /// Adds to charged and reserved of spend rows, one statement per row in lock order (scope, window, start), in one round trip.
+    /// </summary>
+    private static async Task ApplySpendAsync(NpgsqlTransaction tx, IEnumerable<(SpendKey Key, long Charged, long Reserved)> deltas, CancellationToken ct)
+    {
+        var rows = deltas
+            .GroupBy(d => d.Key)
+            .Select(g => (g.Key, Charged: g.Sum(d => d.Charged), Reserved: g.Sum(d => d.Reserved)))
+            .Where(d => d.Charged != 0 || d.Reserved != 0)
+            .OrderBy(d => d.Key.Scope, StringComparer.Ordinal).ThenBy(d => d.Key.Window).ThenBy(d => d.Key.WindowStart)
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var cmd = new NpgsqlCommand(null, tx.Connection, tx);
+        var sql = new StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            cmd.Parameters.AddRange(KeyParameters(rows[i].Key, n));
+            cmd.Parameters.Add(Bigint("c" + n, rows[i].Charged));
+            cmd.Parameters.Add(Bigint("r" + n, rows[i].Reserved));
+            sql.Append(CultureInfo.InvariantCulture,
+                $"UPDATE budget_spend SET charged = charged + @c{n}, reserved = reserved + @r{n} WHERE scope = @s{n} AND window_kind = @w{n} AND window_start = @ws{n};");
+        }
+
+        cmd.CommandText = sql.ToString();
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<ReservationTarget> OrderTargets(IEnumerable<ReservationTarget> targets) =>
+        targets.OrderBy(t => t.Scope, StringComparer.Ordinal).ThenBy(t => t.Window).ThenBy(t => t.WindowStart);
+
+    // Truncated to microseconds, as PostgreSQL keeps it, so two starts that are one row group as one key.
+    private static SpendKey Key(ReservationTarget target) => new(target.Scope, target.Window, StoreTime.Truncate(target.WindowStart));
+
+    private static NpgsqlParameter[] KeyParameters(SpendKey key, string suffix) =>
+        [Text("s" + suffix, key.Scope), Text("w" + suffix, StoreJson.EnumName(key.Window)), Time("ws" + suffix, key.WindowStart)];
+
+    private static string NewLedgerId() => "led_" + Guid.NewGuid().ToString("N");
+
+    private static BudgetPolicy MapPolicy(NpgsqlDataReader r) => StoreJson.Read<BudgetPolicy>(r.GetString(1)) with { Version = r.GetInt64(0) };
+
+    private static (Reservation Reservation, List<ReservationTarget> Targets) MapReservation(NpgsqlDataReader r) =>
+        (new Reservation
+        {
+            ReservationId = r.GetString(0),
+            IdempotencyKey = r.GetString(1),
+            State = Enum.Parse<ReservationState>(r.GetString(2), ignoreCase: true),
+            AmountCents = Cents.FromMicros(r.GetInt64(3)),
+            ActualCents = r.IsDBNull(4) ? null : Cents.FromMicros(r.GetInt64(4)),
+            Overdraft = r.GetBoolean(5),
+            ExpiresAt = ReadTime(r, 6),
+            Chain = StoreJson.Read<List<string>>(r.GetString(7)),
+            Attribution = StoreJson.Read<ChargeAttribution>(r.GetString(8)),
+        }, StoreJson.Read<List<ReservationTarget>>(r.GetString(9)));
+
+    private static LedgerEntry MapLedger(NpgsqlDataReader r) => new()
+    {
+        EntryId = r.GetString(0),
+        ReservationId = r.IsDBNull(1) ? null : r.GetString(1),
+        CreatedAt = ReadTime(r, 2),
+        EstimatedCents = Cents.FromMicros(r.GetInt64(3)),
+        ActualCents = Cents.FromMicros(r.GetInt64(4)),
+        SavedCents = Cents.FromMicros(r.GetInt64(5)),
+        CacheHit = r.GetBoolean(6),
+        Overdraft = r.GetBoolean(7),
+        Unreconciled = r.GetBoolean(8),
+        Chain = StoreJson.Read<List<string>>(r.GetString(9)),
+        Attribution = StoreJson.Read<ChargeAttribution>(r.GetString(10)),
+        Tokens = r.IsDBNull(11) ? null : StoreJson.Read<TokenCounts>(r.GetString(11)),
+    };
+
+    /// <summary>A reservation by <paramref name="column"/> (a constant: reservation_id or idempotency_key); outside a transaction when <paramref name="tx"/> is null.</summary>
+    private async Task<(Reservation Reservation, List<ReservationTarget> Targets)?> FindReservationAsync(
+        NpgsqlTransaction? tx, string column, string value, bool forUpdate, CancellationToken ct)
+    {
+        var sql = $"SELECT {ReservationColumns} FROM reservations WHERE {column} = @v" + (forUpdate ? " FOR UPDATE" : string.Empty);
+        var rows = tx is null
+            ? await QueryAsync(sql, MapReservation, ct, Text("v", value)).ConfigureAwait(false)
+            : await QueryAsync(tx, sql, MapReservation, ct, Text("v", value)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task InsertLedgerAsync(NpgsqlTransaction tx, LedgerEntry entry, CancellationToken ct) =>
+        await ExecuteAsync(tx,
+            "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
+            "VALUES (@id, @res, @t, @run, @e, @a, @s, @h, @o, @u, @c, @attr, @tok);" +
+            "INSERT INTO ledger_scopes (scope, entry_id) SELECT DISTINCT scope, @id FROM unnest(@scopes) AS scope", ct,
+            Text("id", entry.EntryId), Text("res", entry.ReservationId), Time("t", entry.CreatedAt), Text("run", entry.Attribution.RunId),
+            Bigint("e", Cents.ToMicros(entry.EstimatedCents)), Bigint("a", Cents.ToMicros(entry.ActualCents)), Bigint("s", Cents.ToMicros(entry.SavedCents)),
+            Bool("h", entry.CacheHit), Bool("o", entry.Overdraft), Bool("u", entry.Unreconciled),
+            Jsonb("c", StoreJson.Write(entry.Chain)), Jsonb("attr", StoreJson.Write(entry.Attribution)), Jsonb("tok", entry.Tokens is null ? null : StoreJson.Write(entry.Tokens)),
+            TextArray("scopes", [.. entry.Chain])).ConfigureAwait(false);
+}
