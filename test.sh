@@ -66,6 +66,12 @@ fi
 
 dotnet test CostOrchestrator.sln -c Release --no-build -nologo --logger "trx" --results-directory "$RESULTS" 2>&1 | tee "$RESULTS/console.log" | grep -E "^(Passed!|Failed!)|\[FAIL\]|error" || true
 
+# The engine suite again with every node on PostgreSQL: whatever holds on one embedded node must hold there.
+if [ -n "${COSTORCH_TEST_PG:-}" ] || [ -n "${CI:-}" ]; then
+  COSTORCH_TEST_BACKEND=postgres dotnet test tests/CostOrchestrator.Grains.Tests -c Release --no-build -nologo --logger "trx" --results-directory "$RESULTS/postgres" 2>&1 \
+    | tee "$RESULTS/console-postgres.log" | grep -E "^(Passed!|Failed!)|\[FAIL\]|error" | sed 's/^/[postgres] /' || true
+fi
+
 # CI reads one plain line; sum every assembly's TRX counters.
 python3 - "$RESULTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

@@ -28,7 +28,13 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.InitializeAsync(Ct);
     }
 
-    public virtual async ValueTask DisposeAsync() => await Store.DisposeAsync();
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (Store is not null)
+        {
+            await Store.DisposeAsync();
+        }
+    }
 
     private static StoreReservation Reservation(string id, decimal amount, params ReservationTarget[] targets) => new()
     {

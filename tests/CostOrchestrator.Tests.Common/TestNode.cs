@@ -37,9 +37,26 @@ public static class TestNode
             Options = options,
             Time = time ?? TimeProvider.System,
             Seed = seed,
-            StoreFactory = store,
+            StoreFactory = store ?? BackendUnderTest(dataDirectory),
             Adapters = simulated is null ? [] : new IProviderAdapter[] { simulated },
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The store engine tests run on: SQLite in the data directory by default; PostgreSQL when
+    /// <c>COSTORCH_TEST_BACKEND=postgres</c> (test.sh runs the engine suite both ways). The schema is derived
+    /// from the data directory, so a "restart on the same data directory" finds its data again.
+    /// </summary>
+    public static Func<NodeOptions, ICostOrchestratorStore>? BackendUnderTest(string dataDirectory)
+    {
+        if (Environment.GetEnvironmentVariable("COSTORCH_TEST_BACKEND") != "postgres")
+        {
+            return null;
+        }
+
+        var connectionString = PostgreSqlServer.RequireAsync().GetAwaiter().GetResult();
+        var schema = "engine_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..16];
+        return _ => new Storage.PostgreSql.PostgreSqlStore(connectionString, schema);
     }
 
     public static NodeProfile SampleProfile => NodeProfile.Load(RepositoryPaths.SampleProfile);

@@ -1,6 +1,6 @@
 using CostOrchestrator.Runtime.Storage;
 
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Storage.Tests.PostgreSql;
 
 public sealed class ReminderClaimTests(PostgreSqlSchemaFixture fixture) : IClassFixture<PostgreSqlSchemaFixture>
 {

@@ -4,7 +4,7 @@ using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Runtime.Storage;
 
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Storage.Tests.PostgreSql;
 
 /// <summary>What PostgreSQL's types could change on the way through: JSON text, instants, ordering, versions.</summary>
 public sealed class RoundTripTests(PostgreSqlSchemaFixture fixture) : IClassFixture<PostgreSqlSchemaFixture>

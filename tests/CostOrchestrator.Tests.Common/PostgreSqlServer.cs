@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Tests.Common;
 
 /// <summary>
 /// The PostgreSQL server under test, from <c>COSTORCH_TEST_PG</c>. Missing or unreachable: the tests skip with the
 /// command that starts one, except under CI (env <c>CI</c> set), where they fail.
 /// </summary>
-internal static class PostgreSqlServer
+public static class PostgreSqlServer
 {
     public const string EnvironmentVariable = "COSTORCH_TEST_PG";
 
@@ -16,14 +16,14 @@ internal static class PostgreSqlServer
         "runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D \"$D/data\" -o \"-p 55432 -k $D -c listen_addresses=127.0.0.1\" -l \"$D/log\" -w start; " +
         "export COSTORCH_TEST_PG=\"Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres\"";
 
-    private static readonly Lazy<Task<string?>> s_problem = new(ProbeAsync);
+    private static readonly Lazy<Task<string?>> _problem = new(ProbeAsync);
 
     public static string? ConnectionString => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : null;
 
     /// <summary>Returns the connection string, or skips (locally) / fails (CI) the calling test.</summary>
     public static async Task<string> RequireAsync()
     {
-        var problem = await s_problem.Value;
+        var problem = await _problem.Value;
         if (problem is null)
         {
             return ConnectionString!;

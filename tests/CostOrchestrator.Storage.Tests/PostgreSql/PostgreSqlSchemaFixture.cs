@@ -1,7 +1,8 @@
+using CostOrchestrator.Tests.Common;
 using CostOrchestrator.Storage.PostgreSql;
 using Npgsql;
 
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Storage.Tests.PostgreSql;
 
 /// <summary>
 /// One unique schema per test class (plus any extra schemas a test asks for), dropped when the class is done.

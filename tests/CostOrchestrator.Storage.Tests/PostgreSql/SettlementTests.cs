@@ -1,7 +1,7 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Runtime.Storage;
 
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Storage.Tests.PostgreSql;
 
 public sealed class SettlementTests(PostgreSqlSchemaFixture fixture) : IClassFixture<PostgreSqlSchemaFixture>
 {

@@ -1,6 +1,6 @@
 using CostOrchestrator.Storage.PostgreSql;
 
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Storage.Tests.PostgreSql;
 
 public sealed class MigrationTests(PostgreSqlSchemaFixture fixture) : IClassFixture<PostgreSqlSchemaFixture>
 {

@@ -2,7 +2,7 @@ using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Money;
 using CostOrchestrator.Runtime.Storage;
 
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Storage.Tests.PostgreSql;
 
 public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture) : IClassFixture<PostgreSqlSchemaFixture>
 {

@@ -1,4 +1,4 @@
-namespace CostOrchestrator.PostgreSql.Tests;
+namespace CostOrchestrator.Storage.Tests.PostgreSql;
 
 /// <summary>Starts calls together: every task waits on one gate, opened once all of them exist (a barrier, not a sleep).</summary>
 internal static class Concurrently
