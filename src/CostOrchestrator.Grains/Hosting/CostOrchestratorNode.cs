@@ -1,4 +1,5 @@
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Cluster;
 using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
@@ -104,6 +105,8 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         services.AddSingleton<QueuedRunWaker>();
         services.AddSingleton<InvocationExecutor>();
         services.AddSingleton<PipelineService>();
+        services.AddSingleton<RunLeases>();
+        services.AddSingleton<IMembershipStore>(store);
 
         var provider = services.BuildServiceProvider();
         var node = new CostOrchestratorNode(provider);
@@ -113,8 +116,10 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
             await node.SeedAsync(seed, cancellationToken).ConfigureAwait(false);
         }
 
+        var now = builder.Time.GetUtcNow();
+        await store.UpsertNodeAsync(new ClusterNode { NodeId = options.NodeId, Address = options.Address, StartedAt = now, LastHeartbeatAt = now, Status = NodeStatus.Live }, cancellationToken).ConfigureAwait(false);
         await node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).CheckHealthAsync(cancellationToken).ConfigureAwait(false);
-        await node.ResumeInterruptedRunsAsync(cancellationToken).ConfigureAwait(false);
+        await node.RecoverOrphanedRunsAsync(cancellationToken).ConfigureAwait(false);
         if (options.RunBackgroundLoops)
         {
             node.StartLoops();
@@ -142,21 +147,70 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         }
 
         await Runtime.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Store.MarkStoppedAsync(Options.NodeId, _services.GetRequiredService<TimeProvider>().GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store may be the reason we are stopping; peers will declare this node dead instead.
+            LogLoopFailed(ex);
+        }
+
         await _services.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    // Runs marked running belong to no one after a restart (single node) or after their lease lapsed: continue them from the journal.
-    private async Task ResumeInterruptedRunsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One membership beat: heartbeat (re-registering if a peer declared this node dead), declare silent peers
+    /// dead, renew run leases. The background loop does this every <see cref="NodeOptions.HeartbeatInterval"/>.
+    /// </summary>
+    public async Task HeartbeatAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var status in new[] { RunStatus.Running, RunStatus.Pending })
+        var now = _services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var options = Options;
+        if (!await Store.HeartbeatAsync(options.NodeId, now, cancellationToken).ConfigureAwait(false))
         {
-            var runs = await Store.ListRunsAsync(new RunQuery { Status = status, Limit = 1000 }, cancellationToken).ConfigureAwait(false);
-            foreach (var run in runs)
+            LogReRegistered(options.NodeId);
+            await Store.UpsertNodeAsync(new ClusterNode { NodeId = options.NodeId, Address = options.Address, StartedAt = now, LastHeartbeatAt = now, Status = NodeStatus.Live }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var dead = await Store.DeclareDeadAsync(now - options.DeadAfter, cancellationToken).ConfigureAwait(false);
+        if (dead.Count > 0)
+        {
+            LogDeclaredDead(string.Join(", ", dead));
+        }
+
+        await _services.GetRequiredService<RunLeases>().RenewAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes over running pipelines nobody holds a lease on (their node died, or this node restarted) and
+    /// continues them from their journal. Returns how many this node took.
+    /// </summary>
+    public async Task<int> RecoverOrphanedRunsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var orphans = await Store.GetOrphanedRunsAsync(now, Options.NodeId, 100, cancellationToken).ConfigureAwait(false);
+        var leases = _services.GetRequiredService<RunLeases>();
+        var taken = 0;
+        foreach (var runId in orphans)
+        {
+            var run = await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (run is null)
             {
-                await Grains.GetGrain<IPipelineRunGrain>(run.RunId).StartAsync(new RunSubmission { Pipeline = run.Pipeline, Input = run.Input }, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await Grains.GetGrain<IPipelineRunGrain>(runId).StartAsync(new RunSubmission { Pipeline = run.Pipeline, Input = run.Input }, cancellationToken).ConfigureAwait(false);
+            if (leases.Held.Contains(runId))
+            {
+                LogRecovered(runId);
+                taken++;
             }
         }
+
+        return taken;
     }
 
     private async Task SeedAsync(Configuration.NodeProfile seed, CancellationToken cancellationToken)
@@ -195,6 +249,11 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         _loops.Add(Loop(token, () => _services.GetRequiredService<ReminderService>().RunAsync(Runtime, token)));
         _loops.Add(Loop(token, () => Runtime.RunCollectorAsync(token)));
         _loops.Add(Loop(token, () => Every(options.SettleInterval, time, ct => SettleExpiredAsync(ct), token)));
+        _loops.Add(Loop(token, () => Every(options.HeartbeatInterval, time, async ct =>
+        {
+            await HeartbeatAsync(ct).ConfigureAwait(false);
+            return await RecoverOrphanedRunsAsync(ct).ConfigureAwait(false);
+        }, token)));
         _loops.Add(Loop(token, () => Every(options.HealthCheckInterval, time,
             ct => Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).CheckHealthAsync(ct), token)));
     }
@@ -233,6 +292,15 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
 
     [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.StoreSeeded, Level = LogLevel.Information, Message = "Empty store seeded from {Profile}")]
     private partial void LogSeeded(string profile);
+
+    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.NodesDeclaredDead, Level = LogLevel.Warning, Message = "Declared dead (no heartbeat): {Nodes}")]
+    private partial void LogDeclaredDead(string nodes);
+
+    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.NodeReRegistered, Level = LogLevel.Warning, Message = "Node {NodeId} had been declared dead; registered again")]
+    private partial void LogReRegistered(string nodeId);
+
+    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.RunRecovered, Level = LogLevel.Information, Message = "Took over run {RunId} from its journal")]
+    private partial void LogRecovered(string runId);
 
     [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Warning, Message = "A background loop failed; it restarts")]
     private partial void LogLoopFailed(Exception exception);

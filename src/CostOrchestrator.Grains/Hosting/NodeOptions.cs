@@ -46,6 +46,18 @@ public sealed record NodeOptions
     /// <summary>Per-run cost limits by pipeline id, for pipelines that declare no <c>budget</c> (seed 000 <c>pipelines</c>).</summary>
     public IReadOnlyDictionary<string, decimal> PipelineRunLimits { get; init; } = new Dictionary<string, decimal>();
 
+    /// <summary>How long a node's claim on a running pipeline lasts without renewal. Default: 30 seconds.</summary>
+    public TimeSpan RunLeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a node heartbeats and renews its run leases. Default: 5 seconds.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A node silent this long is declared dead. Default: 20 seconds.</summary>
+    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The address this node serves HTTP on, recorded in membership. Default: none.</summary>
+    public string? Address { get; init; }
+
     /// <summary>Run background loops (reminders, settling, health checks, idle collection). Tests drive them by hand. Default: true.</summary>
     public bool RunBackgroundLoops { get; init; } = true;
 

@@ -21,20 +21,22 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 {
     private readonly ICostOrchestratorStore _store;
     private readonly InvocationExecutor _executor;
+    private readonly RunLeases _leases;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<PipelineRunGrain> _logger;
     private volatile RunRecord? _record;
     private Task? _execution;
     private CancellationTokenSource? _cancel;
-    private TaskCompletionSource _settled = NewSignal();
     private DateTimeOffset _stintStartedAt;
+    private bool _cancelRequested;
 
     /// <summary>Created by the grain runtime.</summary>
-    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
+    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, RunLeases leases, TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
     {
         _store = store;
         _executor = executor;
+        _leases = leases;
         _time = time;
         _options = options;
         _logger = logger;
@@ -46,10 +48,6 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(false);
-        if (_record is not null && !IsActive(_record.Status))
-        {
-            _settled.TrySetResult();
-        }
     }
 
     /// <inheritdoc />
@@ -57,6 +55,8 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     {
         if (_execution is { } execution)
         {
+            // The node is stopping, not the run: leave it running in the store and hand the lease back so
+            // another node (or this one after a restart) continues it from the journal.
             _cancel?.Cancel();
             await execution.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -104,13 +104,43 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     }
 
     /// <inheritdoc />
-    public Task<RunRecord?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_record);
+    public async Task<RunRecord?> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (!IsExecuting && _record is { } known && IsActive(known.Status))
+        {
+            // Another node holds the lease and writes the progress: read it from the store.
+            _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _record;
+    }
 
     /// <inheritdoc />
     public async Task<RunRecord?> WaitAsync(CancellationToken cancellationToken = default)
     {
-        await _settled.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _record;
+        while (true)
+        {
+            if (_execution is { IsCompleted: false } execution)
+            {
+                await execution.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+                continue;
+            }
+
+            if (_record is null || !IsActive(_record.Status))
+            {
+                return _record;
+            }
+
+            // Executing on another node (or about to be taken over): follow its progress in the store.
+            var fresh = await GetAsync(cancellationToken).ConfigureAwait(false);
+            if (fresh is null || !IsActive(fresh.Status))
+            {
+                return fresh;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -123,13 +153,13 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 
         if (IsExecuting)
         {
+            _cancelRequested = true;
             await _cancel!.CancelAsync().ConfigureAwait(false);
             await _execution!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return _record;
         }
 
         await SaveAsync(record with { Status = RunStatus.Cancelled, CompletedAt = _time.GetUtcNow(), Error = new RunError { Code = "cancelled", Message = "cancelled by a caller" } }, CancellationToken.None).ConfigureAwait(false);
-        _settled.TrySetResult();
         return _record;
     }
 
@@ -147,22 +177,25 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 
     private static bool IsActive(RunStatus status) => status is RunStatus.Pending or RunStatus.Running;
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private async Task BeginAsync(RunRecord record, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        _stintStartedAt = now;
-        await SaveAsync(record with { Status = RunStatus.Running, StartedAt = record.StartedAt ?? now }, cancellationToken).ConfigureAwait(false);
-        if (_settled.Task.IsCompleted)
+        var execution = new CancellationTokenSource();
+        if (!await _leases.TryAcquireAsync(Key, execution, cancellationToken).ConfigureAwait(false))
         {
-            _settled = NewSignal();
+            // Another live node is executing this run; reads follow it through the store.
+            execution.Dispose();
+            _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
+        var now = _time.GetUtcNow();
+        _stintStartedAt = now;
+        _cancelRequested = false;
         _cancel?.Dispose();
-        _cancel = new CancellationTokenSource();
+        _cancel = execution;
+        await SaveAsync(record with { Status = RunStatus.Running, StartedAt = record.StartedAt ?? now }, cancellationToken).ConfigureAwait(false);
         var keepAlive = KeepAlive();
-        var token = _cancel.Token;
+        var token = execution.Token;
         LogStarted(Key, record.PipelineId);
 
         // Runs on the thread pool, outside any turn: the run's reads and cancellation stay responsive.
@@ -172,13 +205,14 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
             {
                 await ExecuteAsync(token).ConfigureAwait(false);
             }
+            catch (LeaseLostException)
+            {
+                LogLeaseLost(Key);
+            }
             finally
             {
                 keepAlive.Dispose();
-                if (_record is { } final && final.Status != RunStatus.Running)
-                {
-                    _settled.TrySetResult();
-                }
+                await _leases.ReleaseAsync(Key, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }, CancellationToken.None);
     }
@@ -227,9 +261,13 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
             var last = _record!.Steps.LastOrDefault(s => s.Result is not null)?.Result;
             await FinishAsync(RunStatus.Succeeded, error: null, last).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancelToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancelToken.IsCancellationRequested && _cancelRequested)
         {
             await FinishAsync(RunStatus.Cancelled, new RunError { Code = "cancelled", Message = "cancelled by a caller" }, output: null).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancelToken.IsCancellationRequested)
+        {
+            // The node is stopping or lost the lease: the run stays running in the store for whoever continues it.
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -339,7 +377,6 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
                 await UpdateStepAsync(index, s => s with { Status = StepStatus.Pending, Error = outcome.Error }).ConfigureAwait(false);
                 var active = _record!.ActiveSeconds + (_time.GetUtcNow() - _stintStartedAt).TotalSeconds;
                 await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = outcome.Error?.Message, ActiveSeconds = active }, CancellationToken.None).ConfigureAwait(false);
-                _settled.TrySetResult();
                 return null;
             }
 
@@ -385,11 +422,19 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     private async Task SaveAsync(RunRecord record, CancellationToken cancellationToken)
     {
         var summarized = RunTotals.Summarize(record);
-        await _store.SaveRunAsync(summarized, cancellationToken).ConfigureAwait(false);
+        var owner = IsExecuting || _leases.Held.Contains(Key) ? _options.NodeId : null;
+        if (!await _store.SaveRunAsync(summarized, owner, cancellationToken).ConfigureAwait(false))
+        {
+            throw new LeaseLostException();
+        }
+
         _record = summarized;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunLeaseLost, Level = LogLevel.Warning, Message = "Run {RunId} stopped here: its lease is held by another node")]
+    private partial void LogLeaseLost(string runId);
 
     [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunStarted, Level = LogLevel.Information, Message = "Run {RunId} of {PipelineId} started")]
     private partial void LogStarted(string runId, string pipelineId);
@@ -405,4 +450,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 
     [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunStepFailed, Level = LogLevel.Information, Message = "Run {RunId} step {Step} failed ({Code}): {Message}")]
     private partial void LogStepFailed(string runId, string step, string code, string message);
+
+    // Thrown out of the execution when the store refuses a write because this node no longer holds the run's lease.
+    private sealed class LeaseLostException : Exception;
 }

@@ -32,10 +32,14 @@ public static class EventIds
     public const int RunQueued = 2202;
     public const int RunResumed = 2203;
     public const int RunStepFailed = 2204;
+    public const int RunLeaseLost = 2205;
+    public const int RunRecovered = 2206;
 
     // 3000-3099 node and storage
     public const int NodeStarted = 3000;
     public const int StoreMigrated = 3001;
     public const int StoreSeeded = 3002;
     public const int BackgroundLoopFailed = 3003;
+    public const int NodesDeclaredDead = 3004;
+    public const int NodeReRegistered = 3005;
 }

@@ -131,7 +131,7 @@ public sealed class RoundTripTests(PostgreSqlSchemaFixture fixture) : IClassFixt
             Assert.False(await store.CreateRunAsync(run, TestContext.Current.CancellationToken));
             if (i % 2 == 1)
             {
-                await store.SaveRunAsync(run with { Status = RunStatus.BudgetRejected }, TestContext.Current.CancellationToken);
+                await store.SaveRunAsync(run with { Status = RunStatus.BudgetRejected }, null, TestContext.Current.CancellationToken);
             }
         }
 

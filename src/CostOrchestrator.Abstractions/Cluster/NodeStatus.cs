@@ -1,0 +1,14 @@
+namespace CostOrchestrator.Abstractions.Cluster;
+
+/// <summary>A node's membership status.</summary>
+public enum NodeStatus
+{
+    /// <summary>Heartbeating.</summary>
+    Live,
+
+    /// <summary>Missed its heartbeats; declared dead by another node (or by itself on restart).</summary>
+    Dead,
+
+    /// <summary>Shut down gracefully.</summary>
+    Stopped,
+}
