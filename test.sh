@@ -24,32 +24,42 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 fi
 
-# A throwaway PostgreSQL for the tests, unless the caller gave one in COSTORCH_TEST_PG.
-PGDIR=""
+# Throwaway PostgreSQL servers for the tests: a shared one (unless the caller gave COSTORCH_TEST_PG), and an
+# isolated one that the cluster suite restarts under load without disturbing every other test.
+PGDIRS=()
+if [ "$(id -u)" = 0 ]; then RUN=(runuser -u postgres --); else RUN=(); fi
 stop_pg() {
-  if [ -n "$PGDIR" ]; then
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1 || true
-    rm -rf "$PGDIR"
-  fi
+  for d in "${PGDIRS[@]}"; do
+    "${RUN[@]}" "$PGBIN/pg_ctl" -D "$d/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$d"
+  done
 }
 trap stop_pg EXIT
-if [ -z "${COSTORCH_TEST_PG:-}" ] && [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
-  PGDIR=$(mktemp -d /tmp/costorch-pg.XXXXXX)
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres "$PGDIR"
-    RUN=(runuser -u postgres --)
-  else
-    RUN=()
-    stop_pg() { [ -n "$PGDIR" ] && "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1; rm -rf "$PGDIR"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# start_pg VAR: starts a server and sets VAR to its data directory and PG_PORT to its port.
+start_pg() {
+  local dir port
+  dir=$(mktemp -d /tmp/costorch-pg.XXXXXX); port=$(free_port)
+  [ "$(id -u)" = 0 ] && chown postgres "$dir"
+  PGDIRS+=("$dir")
+  if "${RUN[@]}" "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+     && "${RUN[@]}" "$PGBIN/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" -l "$dir/log" -w start >/dev/null; then
+    printf -v "$1" '%s' "$dir"; PG_PORT=$port
+    return 0
   fi
-  if "${RUN[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 \
-     && "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" -l "$PGDIR/log" -w start >/dev/null; then
-    export COSTORCH_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres"
-    echo "test.sh: PostgreSQL on 127.0.0.1:$PORT" >&2
-  else
-    echo "test.sh: could not start PostgreSQL; see $PGDIR" >&2
-    cat "$PGDIR/initdb.log" "$PGDIR/log" >&2 2>/dev/null || true
+  echo "test.sh: could not start PostgreSQL in $dir" >&2; cat "$dir/initdb.log" "$dir/log" >&2 2>/dev/null || true
+  return 1
+}
+if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
+  if [ -z "${COSTORCH_TEST_PG:-}" ] && start_pg SHARED_DIR; then
+    export COSTORCH_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+    echo "test.sh: PostgreSQL on 127.0.0.1:$PG_PORT" >&2
+  fi
+  if start_pg ISOLATED_DIR; then
+    export COSTORCH_TEST_PG_ISOLATED="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+    # pg_ctl restart reuses the options the server was started with.
+    export COSTORCH_TEST_PG_ISOLATED_RESTART="${RUN[*]} $PGBIN/pg_ctl -D $ISOLATED_DIR/data -l $ISOLATED_DIR/log -m immediate -w restart"
+    echo "test.sh: isolated PostgreSQL (restarted by the cluster suite) on 127.0.0.1:$PG_PORT" >&2
   fi
 fi
 

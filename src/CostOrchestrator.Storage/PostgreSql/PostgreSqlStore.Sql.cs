@@ -1,18 +1,20 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using CostOrchestrator.Runtime.Storage;
 
 namespace CostOrchestrator.Storage.PostgreSql;
 
 // Command plumbing: every statement is parameterised, every parameter typed (so NULLs and json are unambiguous).
 public sealed partial class PostgreSqlStore
 {
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var cmd = _dataSource.CreateCommand(sql);
-        cmd.Parameters.AddRange(parameters);
-        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        TranslateAsync(async () =>
+        {
+            await using var cmd = _dataSource.CreateCommand(sql);
+            cmd.Parameters.AddRange(parameters);
+            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        });
 
     private static async Task<int> ExecuteAsync(NpgsqlTransaction tx, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
@@ -20,13 +22,14 @@ public sealed partial class PostgreSqlStore
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var cmd = _dataSource.CreateCommand(sql);
-        cmd.Parameters.AddRange(parameters);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAllAsync(reader, map, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        TranslateAsync(async () =>
+        {
+            await using var cmd = _dataSource.CreateCommand(sql);
+            cmd.Parameters.AddRange(parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadAllAsync(reader, map, cancellationToken).ConfigureAwait(false);
+        });
 
     private static async Task<List<T>> QueryAsync<T>(NpgsqlTransaction tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
@@ -54,7 +57,27 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>One transaction on one pooled connection; committed when <paramref name="work"/> says so, else rolled back.</summary>
-    private async Task<T> TransactionAsync<T>(Func<NpgsqlTransaction, CancellationToken, Task<(T Result, bool Commit)>> work, CancellationToken cancellationToken)
+    private Task<T> TransactionAsync<T>(Func<NpgsqlTransaction, CancellationToken, Task<(T Result, bool Commit)>> work, CancellationToken cancellationToken) =>
+        TranslateAsync(() => RunTransactionAsync(work, cancellationToken));
+
+    /// <summary>
+    /// A dropped connection or a restarting server surfaces as <see cref="StoreUnavailableException"/>: one clear,
+    /// retryable error for callers, whatever the socket said. A transaction cut off this way either committed
+    /// (its acknowledgement was lost; commit and release are idempotent, so a retry is safe) or changed nothing.
+    /// </summary>
+    private static async Task<T> TranslateAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (ex.IsTransient)
+        {
+            throw new StoreUnavailableException($"PostgreSQL is unavailable, retry: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<T> RunTransactionAsync<T>(Func<NpgsqlTransaction, CancellationToken, Task<(T Result, bool Commit)>> work, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

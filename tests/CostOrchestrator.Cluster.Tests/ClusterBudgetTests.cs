@@ -1,0 +1,104 @@
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Tests.Common;
+
+namespace CostOrchestrator.Cluster.Tests;
+
+/// <summary>Many nodes, one database, still never a cent over.</summary>
+public sealed class ClusterBudgetTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static decimal Size(int caller) => 0.5m + (caller % 11) * 0.731337m;
+
+    [Fact]
+    public async Task Reserve_96CallersOnThreeNodes_OneScope_NeverOverspendAndLedgerEqualsSpent()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        const decimal limit = 123.456789m;
+        await cluster.Nodes[0].SetDailyLimitAsync("team:media", limit);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var calls = Enumerable.Range(0, 96).Select(async i =>
+        {
+            await go.Task;
+            var node = cluster.Nodes[i % 3];
+            var outcome = await node.Grains.GetGrain<IBudgetGovernorGrain>($"user:u{i}").ReserveAsync(new ReservationRequest
+            {
+                Chain = ["team:media", $"user:u{i}"],
+                AmountCents = Size(i),
+                IdempotencyKey = $"c{i}",
+            }, Ct);
+            return (Caller: i, Outcome: outcome);
+        }).ToList();
+        go.SetResult();
+        var results = await Task.WhenAll(calls);
+
+        var approved = results.Where(r => r.Outcome.Approved).ToList();
+        var held = (await cluster.Nodes[1].BudgetAsync("team:media")).Windows[0];
+        Assert.True(approved.Sum(r => Size(r.Caller)) <= limit);
+        Assert.Equal(approved.Sum(r => Size(r.Caller)), held.ReservedCents);
+        Assert.Contains(results, r => !r.Outcome.Approved);
+        Assert.All(results.Where(r => !r.Outcome.Approved), r =>
+            Assert.True(r.Outcome.Denial!.SpentCents + r.Outcome.Denial.ReservedCents + Size(r.Caller) > limit, "a refusal that would have fitted"));
+
+        // Commit from a different node than the one that reserved: the reservation lives in the database.
+        await Task.WhenAll(approved.Select(r => cluster.Nodes[(r.Caller + 1) % 3].Grains.GetGrain<IBudgetGovernorGrain>("team:media")
+            .CommitAsync(r.Outcome.Reservation!.ReservationId, Size(r.Caller) - 0.25m, cancellationToken: Ct)));
+
+        var window = (await cluster.Nodes[2].BudgetAsync("team:media")).Windows[0];
+        var ledger = await cluster.Nodes[0].Store.GetLedgerAsync(new LedgerQuery { Scope = "team:media" }, Ct);
+        Assert.Equal(approved.Sum(r => Size(r.Caller) - 0.25m), window.SpentCents);
+        Assert.Equal(0m, window.ReservedCents);
+        Assert.Equal(window.SpentCents, ledger.Sum(e => e.ActualCents));
+    }
+
+    [Fact]
+    public async Task Reserve_96CallersOnThreeNodes_SharedChainLinks_EveryScopeHoldsAndMatchesTheLedger()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var limits = new Dictionary<string, decimal>
+        {
+            ["global"] = 150m,
+            ["team:a"] = 60m,
+            ["team:b"] = 70m,
+            ["pipeline:p0"] = 45.5m,
+            ["pipeline:p1"] = 50m,
+            ["pipeline:p2"] = 80m,
+        };
+        foreach (var (scope, limit) in limits)
+        {
+            await cluster.Nodes[0].SetDailyLimitAsync(scope, limit);
+        }
+
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        static string[] Chain(int i) => ["global", $"team:{(i % 2 == 0 ? "a" : "b")}", $"pipeline:p{i % 3}"];
+
+        var calls = Enumerable.Range(0, 96).Select(async i =>
+        {
+            await go.Task;
+            var governor = cluster.Nodes[i % 3].Grains.GetGrain<IBudgetGovernorGrain>(Chain(i)[2]);
+            var outcome = await governor.ReserveAsync(new ReservationRequest { Chain = Chain(i), AmountCents = Size(i), IdempotencyKey = $"c{i}" }, Ct);
+            if (outcome.Approved)
+            {
+                await governor.CommitAsync(outcome.Reservation!.ReservationId, Size(i), cancellationToken: Ct);
+            }
+
+            return (Caller: i, outcome.Approved);
+        }).ToList();
+        go.SetResult();
+        var results = await Task.WhenAll(calls);
+
+        foreach (var (scope, limit) in limits)
+        {
+            var expected = results.Where(r => r.Approved && Chain(r.Caller).Contains(scope)).Sum(r => Size(r.Caller));
+            var window = (await cluster.Nodes[0].BudgetAsync(scope)).Windows[0];
+            var ledger = await cluster.Nodes[1].Store.GetLedgerAsync(new LedgerQuery { Scope = scope }, Ct);
+            Assert.True(window.SpentCents <= limit, $"{scope} spent {window.SpentCents} over {limit}");
+            Assert.Equal(expected, window.SpentCents);
+            Assert.Equal(window.SpentCents, ledger.Sum(e => e.ActualCents));
+        }
+
+        Assert.Contains(results, r => !r.Approved);
+    }
+}
