@@ -2,6 +2,7 @@ using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Cluster;
 using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Abstractions.Security;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Runtime.Storage;
 using CostOrchestrator.Tests.Common;
@@ -329,5 +330,21 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         await Store.SaveRunAsync(run with { Status = RunStatus.Succeeded }, "n3", Ct);
         Assert.Empty(await Store.GetOrphanedRunsAsync(_now.AddHours(1), "n3", 10, Ct));
+    }
+
+    [Fact]
+    public async Task ApiKeys_FoundByHashUntilRevoked()
+    {
+        await Store.CreateApiKeyAsync(new ApiKey { KeyId = "key_1", Name = "media", Scopes = ["team:media"], CreatedAt = _now }, "hash-1", Ct);
+        await Store.CreateApiKeyAsync(new ApiKey { KeyId = "key_2", Name = "support", Scopes = ["team:support", "user:u42"], CreatedAt = _now.AddMinutes(1) }, "hash-2", Ct);
+
+        Assert.Equal(["team:support", "user:u42"], (await Store.FindApiKeyAsync("hash-2", Ct))!.Scopes);
+        Assert.Null(await Store.FindApiKeyAsync("nope", Ct));
+        Assert.True(await Store.RevokeApiKeyAsync("key_1", _now.AddHours(1), Ct));
+        Assert.False(await Store.RevokeApiKeyAsync("key_1", _now.AddHours(2), Ct));
+        Assert.Null(await Store.FindApiKeyAsync("hash-1", Ct));
+        var all = await Store.GetApiKeysAsync(Ct);
+        Assert.Equal(["key_2", "key_1"], all.Select(k => k.KeyId));
+        Assert.Equal(_now.AddHours(1), all[1].RevokedAt);
     }
 }

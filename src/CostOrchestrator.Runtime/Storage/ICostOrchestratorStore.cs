@@ -4,7 +4,7 @@ namespace CostOrchestrator.Runtime.Storage;
 /// Everything a node persists. Two implementations: SQLite (embedded, one node) and PostgreSQL (cluster).
 /// Both pass the same contract tests.
 /// </summary>
-public interface ICostOrchestratorStore : IRegistryStore, IBudgetStore, IRunStore, ICacheStore, IReminderStore, IMembershipStore, IAsyncDisposable
+public interface ICostOrchestratorStore : IRegistryStore, IBudgetStore, IRunStore, ICacheStore, IReminderStore, IMembershipStore, IApiKeyStore, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgres".</summary>
     string Backend { get; }
