@@ -1,0 +1,187 @@
+using System.Text.Json;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Core.Pipelines;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Server.Hosting;
+using CostOrchestrator.Server.Http;
+using CostOrchestrator.Server.Security;
+
+namespace CostOrchestrator.Server.Endpoints;
+
+/// <summary>Pipelines (stored by id, JSON or the seed's YAML) and runs (submit, wait or poll, list, cancel).</summary>
+public static class PipelineEndpoints
+{
+    public static void MapPipelineEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/v1/pipelines/{id}", async (string id, HttpRequest request, NodeHost host, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            string document;
+            try
+            {
+                document = await reader.ReadToEndAsync(ct);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "the request body is larger than the node accepts");
+            }
+
+            var parsed = await host.Node.Pipelines.ParseAsync(document, id, ct);
+            if (!parsed.IsValid)
+            {
+                return Problems.Validation("invalid_pipeline", parsed.Errors);
+            }
+
+            if (parsed.Pipeline!.Id != id)
+            {
+                return Problems.Validation("invalid_pipeline", [new FieldError("id", $"'{parsed.Pipeline.Id}' does not match the path ('{id}')")]);
+            }
+
+            await host.Node.Pipelines.SaveAsync(parsed.Pipeline, ct);
+            return Results.Ok(parsed.Pipeline);
+        }).RequireAdmin();
+
+        app.MapGet("/v1/pipelines", async (NodeHost host, CancellationToken ct) => TypedResults.Ok(await host.Node.Store.GetPipelinesAsync(ct))).RequireCaller();
+
+        app.MapGet("/v1/pipelines/{id}", async (string id, NodeHost host, CancellationToken ct) =>
+            await host.Node.Store.GetPipelineAsync(id, ct) is { } pipeline ? Results.Ok(pipeline) : Problems.NotFound($"pipeline '{id}'")).RequireCaller();
+
+        app.MapPost("/v1/pipelines/{id}/runs", async (string id, HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<RunBody>(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var pipeline = await host.Node.Store.GetPipelineAsync(id, ct);
+            return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await SubmitAsync(pipeline, body!.Input, body.Wait, context, host, ct);
+        }).RequireCaller();
+
+        app.MapPost("/v1/runs", async (HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<InlineRunBody>(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var parsed = await host.Node.Pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
+            if (!parsed.IsValid)
+            {
+                return Problems.Validation("invalid_pipeline", parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
+            }
+
+            return await SubmitAsync(parsed.Pipeline!, body.Input, body.Wait, context, host, ct);
+        }).RequireCaller();
+
+        app.MapGet("/v1/runs/{id}", async (string id, HttpContext context, NodeHost host, CancellationToken ct) =>
+        {
+            var run = await host.Node.Grains.GetGrain<IPipelineRunGrain>(id).GetAsync(ct);
+            return run is not null && CanSee(context.Caller(), run) ? Results.Ok(run) : Problems.NotFound($"run '{id}'");
+        }).RequireCaller();
+
+        app.MapGet("/v1/runs", async (string? pipeline, string? status, int? limit, int? offset, HttpContext context, NodeHost host, CancellationToken ct) =>
+        {
+            RunStatus? parsedStatus = null;
+            if (status is not null)
+            {
+                try
+                {
+                    parsedStatus = JsonSerializer.Deserialize<RunStatus>($"\"{status}\"", Abstractions.Serialization.CostOrchestratorJson.Options);
+                }
+                catch (JsonException)
+                {
+                    return Problems.Invalid("status", "must be pending, running, queued, succeeded, failed, budget_rejected or cancelled");
+                }
+            }
+
+            if (limit is < 1 or > 500 || offset is < 0)
+            {
+                return Problems.Invalid(limit is < 1 or > 500 ? "limit" : "offset", "limit is 1..500, offset 0 or more");
+            }
+
+            var runs = await host.Node.Store.ListRunsAsync(new RunQuery { PipelineId = pipeline, Status = parsedStatus, Limit = limit ?? 50, Offset = offset ?? 0 }, ct);
+            var caller = context.Caller();
+            return Results.Ok(runs.Where(r => CanSee(caller, r)).Select(Summary));
+        }).RequireCaller();
+
+        app.MapPost("/v1/runs/{id}/cancel", async (string id, HttpContext context, NodeHost host, CancellationToken ct) =>
+        {
+            var grain = host.Node.Grains.GetGrain<IPipelineRunGrain>(id);
+            var run = await grain.GetAsync(ct);
+            if (run is null || !CanSee(context.Caller(), run))
+            {
+                return Problems.NotFound($"run '{id}'");
+            }
+
+            return Results.Ok(await grain.CancelAsync(ct));
+        }).RequireCaller();
+    }
+
+    private static async Task<IResult> SubmitAsync(PipelineDefinition pipeline, JsonElement? input, bool wait, HttpContext context, NodeHost host, CancellationToken ct)
+    {
+        var (scopes, scopeError) = ScopeBinding.Apply(pipeline.Scopes, context.Caller());
+        if (scopeError is not null)
+        {
+            return Problems.Forbidden(scopeError);
+        }
+
+        var bound = pipeline with { Scopes = scopes! };
+        if (!context.Caller().CanCharge(Core.Budget.ScopeChain.For(bound.Scopes, bound.Id, null, null, null)))
+        {
+            return Problems.Forbidden("this key may not charge this pipeline's scopes");
+        }
+
+        var submitted = await host.Node.Pipelines.SubmitAsync(bound, input, null, ct);
+        if (submitted.Run is null)
+        {
+            return Problems.Validation("invalid_pipeline", submitted.Errors);
+        }
+
+        if (!wait)
+        {
+            return Results.Accepted($"/v1/runs/{submitted.Run.RunId}", submitted.Run);
+        }
+
+        return Results.Ok(await host.Node.Grains.GetGrain<IPipelineRunGrain>(submitted.Run.RunId).WaitAsync(ct));
+    }
+
+    private static bool CanSee(Caller caller, RunRecord run) => caller.IsAdmin || run.Scopes.Any(caller.CanRead);
+
+    // The list shows what a table needs; the full record (steps, decisions) is at /v1/runs/{id}.
+    private static object Summary(RunRecord r) => new
+    {
+        run_id = r.RunId,
+        pipeline_id = r.PipelineId,
+        status = r.Status,
+        created_at = r.CreatedAt,
+        started_at = r.StartedAt,
+        completed_at = r.CompletedAt,
+        total_cost_cents = r.TotalCostCents,
+        estimated_cost_cents = r.EstimatedCostCents,
+        budget_limit_cents = r.BudgetLimitCents,
+        cache_hits = r.CacheHits,
+        cache_misses = r.CacheMisses,
+        saved_by_cache_cents = r.SavedByCacheCents,
+        error = r.Error,
+    };
+
+    /// <summary>POST /v1/pipelines/{id}/runs.</summary>
+    public sealed record RunBody
+    {
+        public JsonElement? Input { get; init; }
+
+        public bool Wait { get; init; }
+    }
+
+    /// <summary>POST /v1/runs.</summary>
+    public sealed record InlineRunBody
+    {
+        public required JsonElement Pipeline { get; init; }
+
+        public JsonElement? Input { get; init; }
+
+        public bool Wait { get; init; }
+    }
+}

@@ -1,0 +1,97 @@
+using CostOrchestrator.Abstractions.Serialization;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Server.Endpoints;
+using CostOrchestrator.Server.Http;
+using CostOrchestrator.Server.Security;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace CostOrchestrator.Server.Hosting;
+
+/// <summary>Builds the node's web application: options, the node as a hosted service, and every route.</summary>
+public static class CostOrchestratorServer
+{
+    /// <summary>The app, or null (after printing every option error) when the flags are wrong.</summary>
+    public static WebApplication? Create(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var config = builder.Configuration;
+        var options = new ServerOptions
+        {
+            DataDirectory = config["data-dir"] ?? "data",
+            Storage = config["storage"] ?? "sqlite",
+            Postgres = config["postgres"] ?? Environment.GetEnvironmentVariable("COSTORCH_POSTGRES"),
+            Config = config["config"],
+            NodeId = config["node-id"],
+            AdminToken = Environment.GetEnvironmentVariable("COSTORCH_ADMIN_TOKEN") is { Length: > 0 } token ? token : config["admin-token"],
+        };
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            return null;
+        }
+
+        if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            var shared = CostOrchestratorJson.Options;
+            json.SerializerOptions.PropertyNamingPolicy = shared.PropertyNamingPolicy;
+            json.SerializerOptions.DefaultIgnoreCondition = shared.DefaultIgnoreCondition;
+            foreach (var converter in shared.Converters)
+            {
+                json.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddSingleton<NodeHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeHost>());
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(handler => handler.Run(WriteUnhandledAsync));
+        if (string.IsNullOrEmpty(options.AdminToken))
+        {
+            app.Logger.LogWarning("COSTORCH_ADMIN_TOKEN is not set: admin routes (registry, budgets, keys) refuse every request");
+        }
+
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapHealthEndpoints();
+        app.MapRegistryEndpoints();
+        app.MapBudgetEndpoints();
+        app.MapInvokeEndpoints();
+        app.MapPipelineEndpoints();
+        app.MapClusterEndpoints();
+        app.MapOpenAiEndpoints();
+        return app;
+    }
+
+    // Expected failures are values; what reaches here is the store being unreachable (retryable) or a bug.
+    private static async Task WriteUnhandledAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = error switch
+        {
+            StoreUnavailableException => Problems.Of(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "the store is unavailable; nothing was charged or approved; retry"),
+            ArgumentException argument => Problems.Of(StatusCodes.Status400BadRequest, "invalid_request", argument.Message),
+            _ => Problems.Of(StatusCodes.Status500InternalServerError, "internal_error", "unexpected error; see the node's log"),
+        };
+        if (error is StoreUnavailableException)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        await result.ExecuteAsync(context).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using CostOrchestrator.Grains.Configuration;
+using CostOrchestrator.Grains.Hosting;
+using CostOrchestrator.Storage.PostgreSql;
+
+namespace CostOrchestrator.Server.Hosting;
+
+/// <summary>Starts the node with the web host and stops it with the host; endpoints reach it through <see cref="Node"/>.</summary>
+public sealed class NodeHost(ServerOptions options, ILoggerFactory loggerFactory, IServer server) : IHostedService
+{
+    private CostOrchestratorNode? _node;
+
+    /// <summary>The running node.</summary>
+    public CostOrchestratorNode Node => _node ?? throw new InvalidOperationException("The node has not started.");
+
+    /// <summary>True once the node is up.</summary>
+    public bool IsStarted => _node is not null;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var profilePath = options.Config ?? FindSampleProfile();
+        var profile = profilePath is null ? null : NodeProfile.Load(profilePath);
+        var budgets = profile?.LoadBudgets();
+        var address = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        var nodeOptions = new NodeOptions
+        {
+            NodeId = options.NodeId ?? (options.Storage == "sqlite" ? "embedded" : $"{Environment.MachineName}-{Environment.ProcessId}"),
+            DataDirectory = Path.GetFullPath(options.DataDirectory),
+            Address = address,
+            PipelineRunLimits = budgets?.RunLimits() ?? new Dictionary<string, decimal>(),
+            TimeZone = budgets?.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
+        };
+        _node = await CostOrchestratorNode.StartAsync(new NodeBuilder
+        {
+            Options = nodeOptions,
+            Seed = profile,
+            LoggerFactory = loggerFactory,
+            StoreFactory = options.Storage == "postgres" ? _ => new PostgreSqlStore(options.Postgres!) : null,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_node is not null)
+        {
+            await _node.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static string? FindSampleProfile()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "silo-config", "embedded.json");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

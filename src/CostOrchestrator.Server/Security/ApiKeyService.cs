@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using CostOrchestrator.Abstractions.Security;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Server.Hosting;
+
+namespace CostOrchestrator.Server.Security;
+
+/// <summary>Issues API keys (the secret is shown once and stored only as its SHA-256) and authenticates callers.</summary>
+public sealed class ApiKeyService(ServerOptions options, TimeProvider time)
+{
+    /// <summary>The prefix of every key secret, so leaked keys are recognisable.</summary>
+    public const string SecretPrefix = "costorch_sk_";
+
+    /// <summary>The caller behind an <c>Authorization: Bearer</c> header (or <c>X-Api-Key</c>).</summary>
+    public async Task<Caller> AuthenticateAsync(HttpRequest request, IApiKeyStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var presented = Presented(request);
+        if (presented is null)
+        {
+            return Caller.Anonymous;
+        }
+
+        if (options.AdminToken is { Length: > 0 } admin && FixedTimeEquals(presented, admin))
+        {
+            return new Caller { IsAdmin = true };
+        }
+
+        if (!presented.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        {
+            return Caller.Anonymous;
+        }
+
+        var key = await store.FindApiKeyAsync(Hash(presented), cancellationToken).ConfigureAwait(false);
+        return key is null ? Caller.Anonymous : new Caller { Key = key };
+    }
+
+    /// <summary>Creates a key; returns it with its secret, which is not kept anywhere.</summary>
+    public async Task<(ApiKey Key, string Secret)> CreateAsync(string name, IReadOnlyList<string> scopes, IApiKeyStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var keyId = "key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = SecretPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var key = new ApiKey { KeyId = keyId, Name = name, Scopes = scopes, CreatedAt = time.GetUtcNow() };
+        await store.CreateApiKeyAsync(key, Hash(secret), cancellationToken).ConfigureAwait(false);
+        return (key, secret);
+    }
+
+    /// <summary>SHA-256 hex of a secret.</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string? Presented(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        var apiKey = request.Headers["X-Api-Key"].ToString();
+        return apiKey.Length > 0 ? apiKey : null;
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}

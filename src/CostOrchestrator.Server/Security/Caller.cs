@@ -1,0 +1,48 @@
+using CostOrchestrator.Abstractions.Security;
+
+namespace CostOrchestrator.Server.Security;
+
+/// <summary>Who is calling: the admin (token), a scoped API key, or nobody.</summary>
+public sealed record Caller
+{
+    /// <summary>No credential.</summary>
+    public static Caller Anonymous { get; } = new();
+
+    /// <summary>Holds the admin token.</summary>
+    public bool IsAdmin { get; init; }
+
+    /// <summary>The API key used, if any.</summary>
+    public ApiKey? Key { get; init; }
+
+    /// <summary>True for the admin or a valid key.</summary>
+    public bool IsAuthenticated => IsAdmin || Key is not null;
+
+    // Kinds a key is bound by: a key for team:media may not name another team, org, project, user or work item.
+    private static readonly string[] _boundKinds = ["org", "team", "project", "user", "work-item"];
+
+    /// <summary>True when the caller may read a scope's budget.</summary>
+    public bool CanRead(string scope) => IsAdmin || (Key is { } key && key.Scopes.Contains(scope, StringComparer.Ordinal));
+
+    /// <summary>
+    /// True when the caller may charge a chain: the admin always; a key when the chain names at least one of its
+    /// scopes and every org/team/project/user/work-item scope in it is one of the key's.
+    /// </summary>
+    public bool CanCharge(IReadOnlyList<string> chain)
+    {
+        if (IsAdmin)
+        {
+            return true;
+        }
+
+        if (Key is not { } key)
+        {
+            return false;
+        }
+
+        return chain.Any(s => key.Scopes.Contains(s, StringComparer.Ordinal))
+            && chain.Where(IsBound).All(s => key.Scopes.Contains(s, StringComparer.Ordinal));
+    }
+
+    /// <summary>True for org/team/project/user/work-item scopes.</summary>
+    public static bool IsBound(string scope) => _boundKinds.Any(kind => scope.StartsWith(kind + ":", StringComparison.Ordinal));
+}
