@@ -61,6 +61,9 @@ public sealed record InvocationContext
     /// <summary>Unique per invocation attempt series: run/step/item/generation, or the caller's key.</summary>
     public required string IdempotencyPrefix { get; init; }
 
+    /// <summary>Only these providers may serve (a gateway caller naming a model); null means any.</summary>
+    public IReadOnlyCollection<string>? OnlyProviders { get; init; }
+
     /// <summary>Asked before each retry; false when the run's retry budget is spent.</summary>
     public Func<bool> TryTakeRetry { get; init; } = static () => true;
 }

@@ -57,6 +57,11 @@ public sealed partial class InvocationExecutor
 
         var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
         var providers = await registry.GetProvidersAsync(context.Capability, cancellationToken).ConfigureAwait(false);
+        if (context.OnlyProviders is { } only)
+        {
+            providers = providers.Where(p => only.Contains(p.ProviderId)).ToList();
+        }
+
         if (providers.Count == 0)
         {
             return Fail("no_provider", $"no provider is registered for capability '{context.Capability}'", context, decision: null);

@@ -1,10 +1,265 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Abstractions.Registry;
+using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Core.Registry;
+using CostOrchestrator.Core.Routing;
+using CostOrchestrator.Grains.Invocation;
+using CostOrchestrator.Server.Hosting;
+using CostOrchestrator.Server.Security;
+
 namespace CostOrchestrator.Server.Endpoints;
 
-/// <summary>The OpenAI-compatible gateway: /v1/chat/completions and /v1/models.</summary>
+/// <summary>
+/// The OpenAI-compatible gateway: existing applications get budgets by changing one base URL. <c>model</c> names a
+/// provider model (or provider id) or a capability (<c>auto</c>, <c>llm-chat</c>) routed by budget, complexity
+/// (<c>X-Task-Complexity</c>) and health; scopes come from the API key and <c>X-Budget-Scope</c>.
+/// </summary>
 public static partial class OpenAiEndpoints
 {
+    private const string Capability = "llm-chat";
+
     public static void MapOpenAiEndpoints(this IEndpointRouteBuilder app)
     {
-        _ = app;
+        app.MapGet("/v1/models", async (NodeHost host, CancellationToken ct) =>
+        {
+            var providers = await host.Node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
+            var models = new List<object> { Model("auto", "costorchestrator"), Model(Capability, "costorchestrator") };
+            models.AddRange(providers.Where(p => p.Health != ProviderHealth.Down).Select(p => Model(p.Model ?? p.ProviderId, p.ProviderId)));
+            return Results.Ok(new { @object = "list", data = models });
+        }).AddEndpointFilter(OpenAiAuth);
+
+        app.MapPost("/v1/chat/completions", async (HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        {
+            var (body, error) = await ReadRequestAsync(request, ct);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var model = body!["model"]?.GetValue<string>() ?? "auto";
+            var (scopes, scopeError) = RequestScopes(request, context.Caller());
+            if (scopeError is not null)
+            {
+                return OpenAiError(StatusCodes.Status403Forbidden, scopeError, "permission_denied", "forbidden");
+            }
+
+            var providers = await host.Node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
+            IReadOnlyCollection<string>? only = null;
+            if (model is not ("auto" or Capability))
+            {
+                only = providers.Where(p => p.ProviderId == model || p.Model == model).Select(p => p.ProviderId).ToList();
+                if (only.Count == 0)
+                {
+                    return OpenAiError(StatusCodes.Status404NotFound, $"The model '{model}' does not exist; use 'auto', '{Capability}' or one of GET /v1/models.", "invalid_request_error", "model_not_found", "model");
+                }
+            }
+
+            if (!context.Caller().CanCharge(ScopeChain.For(scopes, null, Capability, null, null)))
+            {
+                return OpenAiError(StatusCodes.Status403Forbidden, "this key may not charge these scopes", "permission_denied", "forbidden");
+            }
+
+            var stream = body["stream"]?.GetValue<bool>() == true;
+            body.Remove("stream");
+            body.Remove("stream_options");
+            var inputs = JsonSerializer.SerializeToElement(body);
+            var invocation = new InvocationContext
+            {
+                Capability = Capability,
+                Inputs = inputs,
+                MinQuality = Router.QualityFor(Complexity(request), null),
+                Scopes = scopes,
+                OnlyProviders = only,
+                UseCache = request.Headers["X-Cache"].ToString() != "off",
+                IdempotencyPrefix = "chat/" + (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N")),
+            };
+
+            var executor = host.Node.Services.GetRequiredService<InvocationExecutor>();
+            var outcome = await executor.InvokeAsync(invocation, ct);
+            if (!outcome.Succeeded)
+            {
+                var status = outcome.Error!.Code switch
+                {
+                    "budget_exceeded" => StatusCodes.Status402PaymentRequired,
+                    "no_provider" => StatusCodes.Status503ServiceUnavailable,
+                    _ => StatusCodes.Status502BadGateway,
+                };
+                return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope);
+            }
+
+            var record = outcome.Record!;
+            context.Response.Headers["X-Cost-Cents"] = record.ActualCents.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["X-Provider-Id"] = record.ProviderId;
+            context.Response.Headers["X-Cache-Hit"] = record.CacheHit ? "true" : "false";
+            var provider = providers.FirstOrDefault(p => p.ProviderId == record.ProviderId);
+            var completion = Completion(outcome.Result!.Value, record.InvocationId, provider?.Model ?? record.ProviderId ?? model, record.Tokens, inputs);
+            if (!stream)
+            {
+                return Results.Json(completion);
+            }
+
+            // The provider answered in one piece (or from cache): replay it as the SSE stream the client asked for.
+            await WriteAsStreamAsync(context.Response, completion, ct);
+            return Results.Empty;
+        }).AddEndpointFilter(OpenAiAuth);
     }
+
+    private static object Model(string id, string owner) => new { id, @object = "model", created = 0, owned_by = owner };
+
+    // OpenAI clients expect OpenAI-shaped errors, including for authentication.
+    private static async ValueTask<object?> OpenAiAuth(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var caller = await http.RequestServices.GetRequiredService<ApiKeyService>()
+            .AuthenticateAsync(http.Request, http.RequestServices.GetRequiredService<NodeHost>().Node.Store, http.RequestAborted);
+        if (!caller.IsAuthenticated)
+        {
+            return OpenAiError(StatusCodes.Status401Unauthorized, "Incorrect or missing API key: send 'Authorization: Bearer <key>'.", "invalid_request_error", "invalid_api_key");
+        }
+
+        http.Items["costorch.caller"] = caller;
+        return await next(context);
+    }
+
+    private static async Task<(JsonObject? Body, IResult? Error)> ReadRequestAsync(HttpRequest request, CancellationToken ct)
+    {
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException ex)
+        {
+            return (null, OpenAiError(StatusCodes.Status400BadRequest, $"We could not parse the JSON body of your request: {ex.Message}", "invalid_request_error", "invalid_json"));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, OpenAiError(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", "invalid_request_error", "payload_too_large"));
+        }
+
+        if (node is not JsonObject body)
+        {
+            return (null, OpenAiError(StatusCodes.Status400BadRequest, "The body must be a JSON object.", "invalid_request_error", "invalid_json"));
+        }
+
+        if (body["messages"] is not JsonArray { Count: > 0 })
+        {
+            return (null, OpenAiError(StatusCodes.Status400BadRequest, "'messages' is required and must be a non-empty array.", "invalid_request_error", "missing_required_parameter", "messages"));
+        }
+
+        if (body["model"] is { } model && model.GetValueKind() != JsonValueKind.String)
+        {
+            return (null, OpenAiError(StatusCodes.Status400BadRequest, "'model' must be a string.", "invalid_request_error", "invalid_type", "model"));
+        }
+
+        if (body["stream"] is { } stream && stream.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return (null, OpenAiError(StatusCodes.Status400BadRequest, "'stream' must be a boolean.", "invalid_request_error", "invalid_type", "stream"));
+        }
+
+        foreach (var name in new[] { "max_tokens", "max_completion_tokens" })
+        {
+            if (body[name] is { } max && (max.GetValueKind() != JsonValueKind.Number || !long.TryParse(max.ToJsonString(), out var value) || value < 1))
+            {
+                return (null, OpenAiError(StatusCodes.Status400BadRequest, $"'{name}' must be a positive integer.", "invalid_request_error", "invalid_value", name));
+            }
+        }
+
+        return (body, null);
+    }
+
+    private static (Abstractions.Pipelines.PipelineScopes? Scopes, string? Error) RequestScopes(HttpRequest request, Caller caller)
+    {
+        var scopes = new Abstractions.Pipelines.PipelineScopes();
+        foreach (var scope in request.Headers["X-Budget-Scope"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var colon = scope.IndexOf(':', StringComparison.Ordinal);
+            var (kind, value) = colon > 0 ? (scope[..colon], scope[(colon + 1)..]) : (scope, string.Empty);
+            scopes = kind switch
+            {
+                "org" => scopes with { Org = value },
+                "team" => scopes with { Team = value },
+                "project" => scopes with { Project = value },
+                "user" => scopes with { User = value },
+                "work-item" => scopes with { WorkItem = value },
+                _ => null!,
+            };
+            if (scopes is null || value.Length == 0)
+            {
+                return (null, $"X-Budget-Scope: '{scope}' must be org:, team:, project:, user: or work-item: followed by a value");
+            }
+        }
+
+        return ScopeBinding.Apply(scopes, caller);
+    }
+
+    private static TaskComplexity? Complexity(HttpRequest request) => request.Headers["X-Task-Complexity"].ToString() switch
+    {
+        "simple" => TaskComplexity.Simple,
+        "moderate" => TaskComplexity.Moderate,
+        "complex" => TaskComplexity.Complex,
+        _ => null,
+    };
+
+    private static JsonObject Completion(JsonElement result, string id, string model, Abstractions.Budget.TokenCounts? tokens, JsonElement inputs)
+    {
+        // An OpenAI-compatible upstream's own response is passed through; others are wrapped in the same shape.
+        if (result.TryGetProperty("raw", out var raw) && raw.ValueKind == JsonValueKind.Object && raw.TryGetProperty("choices", out _))
+        {
+            return JsonNode.Parse(raw.GetRawText())!.AsObject();
+        }
+
+        var content = result.TryGetProperty("content", out var c) ? c.GetString() ?? string.Empty : result.GetRawText();
+        var prompt = tokens?.Input ?? TokenEstimator.CountInputTokens(inputs);
+        var completionTokens = tokens?.Output ?? TokenEstimator.ForText(content);
+        return new JsonObject
+        {
+            ["id"] = "chatcmpl-" + id,
+            ["object"] = "chat.completion",
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
+                ["finish_reason"] = "stop",
+            }),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = completionTokens, ["total_tokens"] = prompt + completionTokens },
+        };
+    }
+
+    private static async Task WriteAsStreamAsync(HttpResponse response, JsonObject completion, CancellationToken ct)
+    {
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        var choice = completion["choices"]![0]!.AsObject();
+        var content = choice["message"]?["content"]?.GetValue<string>() ?? string.Empty;
+        JsonObject Chunk(JsonObject delta, string? finish, JsonNode? usage) => new()
+        {
+            ["id"] = completion["id"]?.DeepClone(),
+            ["object"] = "chat.completion.chunk",
+            ["created"] = completion["created"]?.DeepClone(),
+            ["model"] = completion["model"]?.DeepClone(),
+            ["choices"] = usage is null ? new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }) : new JsonArray(),
+            ["usage"] = usage,
+        };
+
+        foreach (var chunk in new[]
+        {
+            Chunk(new JsonObject { ["role"] = "assistant", ["content"] = content }, null, null),
+            Chunk(new JsonObject(), "stop", null),
+            Chunk(new JsonObject(), null, completion["usage"]?.DeepClone()),
+        })
+        {
+            await response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", ct);
+        }
+
+        await response.WriteAsync("data: [DONE]\n\n", ct);
+    }
+
+    private static IResult OpenAiError(int status, string message, string type, string code, string? param = null, string? scope = null) =>
+        Results.Json(new { error = new { message, type, code, param, scope } }, statusCode: status);
 }

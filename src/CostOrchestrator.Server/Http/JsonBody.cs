@@ -39,6 +39,16 @@ public static partial class JsonBody
 
         try
         {
+            // Syntax first, so malformed JSON and a well-formed body with a bad field get different codes.
+            using var _ = JsonDocument.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}")]));
+        }
+
+        try
+        {
             var value = JsonSerializer.Deserialize<T>(text, _strict);
             return value is null
                 ? (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", "the body must be a JSON object")]))
@@ -47,8 +57,7 @@ public static partial class JsonBody
         catch (JsonException ex)
         {
             var (field, message) = Describe(ex);
-            return (null, Problems.Validation(ex.Message.Contains("could not be mapped", StringComparison.Ordinal) || ex.Path is not null ? "invalid_request" : "invalid_json",
-                [new Core.Pipelines.FieldError(field, message)]));
+            return (null, Problems.Validation("invalid_request", [new Core.Pipelines.FieldError(field, message)]));
         }
     }
 
@@ -67,11 +76,6 @@ public static partial class JsonBody
         {
             var name = missing.Groups[1].Value;
             return (path.Length == 0 ? name : $"{path}.{name}", "is required");
-        }
-
-        if (ex.LineNumber is not null && message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && !message.Contains("could not be converted", StringComparison.Ordinal))
-        {
-            return (path.Length == 0 ? "$" : path, $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}");
         }
 
         return (path.Length == 0 ? "$" : path, message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type" : "is invalid");

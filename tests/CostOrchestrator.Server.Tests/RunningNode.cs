@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CostOrchestrator.Abstractions.Serialization;
+using CostOrchestrator.Server.Hosting;
+using CostOrchestrator.Tests.Common;
+
+namespace CostOrchestrator.Server.Tests;
+
+/// <summary>A real node on a real socket (127.0.0.1, a free port) with the sample profile and the admin token set.</summary>
+public sealed class RunningNode : IAsyncLifetime
+{
+    public const string AdminToken = "test-admin-token-0123456789";
+
+    private readonly TempDirectory _dir = new();
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public NodeHost Host => _app!.Services.GetRequiredService<NodeHost>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Environment.SetEnvironmentVariable("COSTORCH_ADMIN_TOKEN", AdminToken);
+        _app = CostOrchestratorServer.Create(["--urls", "http://127.0.0.1:0", "--data-dir", _dir.Path, "--config", RepositoryPaths.SampleProfile])!;
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.First());
+    }
+
+    public HttpClient Client(string? token = AdminToken)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task<string> CreateKeyAsync(params string[] scopes)
+    {
+        using var admin = Client();
+        var response = await admin.PostAsJsonAsync("/v1/keys", new { name = "test", scopes }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return body.GetProperty("secret").GetString()!;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(CostOrchestratorJson.Options, TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        _dir.Dispose();
+    }
+}
