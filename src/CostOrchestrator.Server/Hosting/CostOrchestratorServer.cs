@@ -15,10 +15,13 @@ public static class CostOrchestratorServer
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         var config = builder.Configuration;
+
+        // A profile may say which store it is for (silo-config/postgres.json); a --storage flag still wins.
+        var profileStorage = config["config"] is { } profilePath && File.Exists(profilePath) ? Grains.Configuration.NodeProfile.Load(profilePath).Storage : null;
         var options = new ServerOptions
         {
             DataDirectory = config["data-dir"] ?? "data",
-            Storage = config["storage"] ?? "sqlite",
+            Storage = config["storage"] ?? profileStorage ?? "sqlite",
             Postgres = config["postgres"] ?? Environment.GetEnvironmentVariable("COSTORCH_POSTGRES"),
             Config = config["config"],
             NodeId = config["node-id"],
