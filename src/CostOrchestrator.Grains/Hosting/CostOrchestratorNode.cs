@@ -8,7 +8,11 @@ using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Grains.Pipelines;
 using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Providers;
+using CostOrchestrator.Providers.Anthropic;
 using CostOrchestrator.Providers.Command;
+using CostOrchestrator.Providers.Http;
+using CostOrchestrator.Providers.HttpJson;
+using CostOrchestrator.Providers.OpenAi;
 using CostOrchestrator.Providers.Simulated;
 using CostOrchestrator.Runtime.Grains;
 using CostOrchestrator.Runtime.Reminders;
@@ -29,10 +33,12 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly ILogger<CostOrchestratorNode> _logger;
+    private readonly HttpClient? _http;
 
-    private CostOrchestratorNode(ServiceProvider services)
+    private CostOrchestratorNode(ServiceProvider services, HttpClient? http)
     {
         _services = services;
+        _http = http;
         _logger = services.GetRequiredService<ILogger<CostOrchestratorNode>>();
     }
 
@@ -84,6 +90,23 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
             adapters.Add(new CommandProviderAdapter());
         }
 
+        // The HTTP adapters share one client, owned by the node, so connections are pooled across providers.
+        HttpClient? http = null;
+        if (adapters.All(a => a.Kind != "openai-compatible"))
+        {
+            adapters.Add(new OpenAiCompatibleProviderAdapter(http ??= HttpProviderSupport.CreateClient()));
+        }
+
+        if (adapters.All(a => a.Kind != "anthropic"))
+        {
+            adapters.Add(new AnthropicProviderAdapter(http ??= HttpProviderSupport.CreateClient()));
+        }
+
+        if (adapters.All(a => a.Kind != "http-json"))
+        {
+            adapters.Add(new HttpJsonProviderAdapter(http ??= HttpProviderSupport.CreateClient()));
+        }
+
         services.AddSingleton(new ProviderAdapters(adapters));
         services.AddSingleton(sp => new ReminderService(store, builder.Time, new ReminderServiceOptions(), options.NodeId, sp.GetRequiredService<ILogger<ReminderService>>()));
         services.AddSingleton<IReminderRegistry>(sp => sp.GetRequiredService<ReminderService>());
@@ -109,7 +132,7 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         services.AddSingleton<IMembershipStore>(store);
 
         var provider = services.BuildServiceProvider();
-        var node = new CostOrchestratorNode(provider);
+        var node = new CostOrchestratorNode(provider, http);
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (builder.Seed is { } seed)
         {
@@ -158,6 +181,7 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         }
 
         await _services.DisposeAsync().ConfigureAwait(false);
+        _http?.Dispose();
         _stopping.Dispose();
     }
 

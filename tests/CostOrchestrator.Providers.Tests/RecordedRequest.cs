@@ -1,0 +1,9 @@
+using System.Text.Json.Nodes;
+
+namespace CostOrchestrator.Providers.Tests;
+
+/// <summary>A request the fake upstream received.</summary>
+internal sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, JsonNode? Body)
+{
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}
