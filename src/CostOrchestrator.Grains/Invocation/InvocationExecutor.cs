@@ -55,39 +55,15 @@ public sealed partial class InvocationExecutor
             return await ServeFromCacheAsync(context, hit, invocationId, cancellationToken).ConfigureAwait(false);
         }
 
-        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
-        var providers = await registry.GetProvidersAsync(context.Capability, cancellationToken).ConfigureAwait(false);
-        if (context.OnlyProviders is { } only)
+        var (request, failure) = await RoutingRequestAsync(context, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
         {
-            providers = providers.Where(p => only.Contains(p.ProviderId)).ToList();
+            return failure;
         }
 
-        if (providers.Count == 0)
-        {
-            return Fail("no_provider", $"no provider is registered for capability '{context.Capability}'", context, decision: null);
-        }
-
-        var baseChain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, providerId: null, context.RunId);
-        var chain = await _book.GetChainAsync(baseChain, context.Priority, cancellationToken).ConfigureAwait(false);
-        var request = new RoutingRequest
-        {
-            Capability = context.Capability,
-            Providers = providers,
-            Inputs = context.Inputs,
-            StepBudgetCents = context.StepBudgetCents,
-            Prefer = context.Prefer,
-            MinQuality = context.MinQuality,
-            Priority = context.Priority,
-            RunRemainingCents = context.RunRemainingCents,
-            ChainHeadroomCents = chain.HeadroomCents,
-            HeadroomScope = chain.HeadroomScope,
-            Status = chain.Status,
-            StatusScope = chain.StatusScope,
-        };
-
-        var route = Router.Route(request);
+        var route = Router.Route(request!);
         var attempt = new AttemptState();
-        var outcome = await TryCandidatesAsync(context, request, route, invocationId, cacheKey, attempt, cancellationToken).ConfigureAwait(false);
+        var outcome = await TryCandidatesAsync(context, request!, route, invocationId, cacheKey, attempt, cancellationToken).ConfigureAwait(false);
         if (outcome is not null)
         {
             return outcome;
@@ -95,7 +71,7 @@ public sealed partial class InvocationExecutor
 
         if (context.Fallback == FallbackPolicy.Degrade && !attempt.ProviderFailed)
         {
-            var degradedRequest = request with { Degrade = true, Excluded = attempt.Failed };
+            var degradedRequest = request! with { Degrade = true, Excluded = attempt.Failed };
             var degraded = Router.Route(degradedRequest);
             attempt.Notes.Add("fallback degrade applied");
             outcome = await TryCandidatesAsync(context, degradedRequest, degraded, invocationId, cacheKey, attempt, cancellationToken).ConfigureAwait(false);
@@ -125,6 +101,128 @@ public sealed partial class InvocationExecutor
             FallbackPolicy.Degrade => new InvocationOutcome { NothingFitted = true, Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
             _ => new InvocationOutcome { Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
         };
+    }
+
+    /// <summary>
+    /// Streams a chat completion through the cheapest eligible provider when its adapter can stream: the
+    /// worst case is reserved first, every upstream SSE line is handed to <paramref name="onSseLine"/> as it
+    /// arrives, and the actual cost is committed from the final usage — or, when the client goes away
+    /// mid-stream, from the tokens it received (the upstream call is aborted). Returns null when the chosen
+    /// provider cannot stream; the caller then invokes normally and replays the answer.
+    /// </summary>
+    public async Task<InvocationOutcome?> StreamChatAsync(InvocationContext context, JsonElement requestBody,
+        Func<ReadOnlyMemory<byte>, CancellationToken, Task> onSseLine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(onSseLine);
+        var (request, failure) = await RoutingRequestAsync(context, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var route = Router.Route(request!);
+        if (!route.HasCandidate)
+        {
+            return null;
+        }
+
+        var (provider, worstCase) = route.Ordered[0];
+        if (_adapters.For(provider.Kind) is not IStreamingChatAdapter streaming)
+        {
+            return null;
+        }
+
+        var invocationId = "inv_" + Guid.NewGuid().ToString("N")[..20];
+        var chain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, provider.ProviderId, context.RunId);
+        var governor = _grains.GetGrain<IBudgetGovernorGrain>(chain[^1]);
+        var reservation = await governor.ReserveAsync(new ReservationRequest
+        {
+            Chain = chain,
+            AmountCents = worstCase,
+            IdempotencyKey = $"{context.IdempotencyPrefix}/{provider.ProviderId}/stream",
+            Priority = context.Priority,
+            Attribution = new ChargeAttribution { ProviderId = provider.ProviderId, Capability = context.Capability, PipelineId = context.PipelineId, RunId = context.RunId, Step = context.Step },
+        }, cancellationToken).ConfigureAwait(false);
+        if (reservation.Denial is { } denial)
+        {
+            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "budget_exceeded", Scope = denial.Scope, Message = denial.Message } };
+        }
+
+        var started = _time.GetTimestamp();
+        var result = await streaming.StreamChatAsync(new ProviderCall
+        {
+            Provider = provider,
+            Inputs = context.Inputs,
+            InvocationId = invocationId,
+            ArtifactDirectory = Path.Combine(_options.ArtifactDirectory, context.Capability),
+        }, requestBody, onSseLine, cancellationToken).ConfigureAwait(false);
+        var latencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
+        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
+
+        if (!result.Completed && result.OutputChunks == 0 && !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing reached the client and the upstream failed: nothing was used, give the head-room back.
+            await governor.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
+            await registry.ReportOutcomeAsync(provider.ProviderId, false, latencyMs, CancellationToken.None).ConfigureAwait(false);
+            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "provider_failed", Message = result.Error ?? "the upstream stream failed" } };
+        }
+
+        // Charged for what was used: the final usage, or the tokens streamed before the client went away.
+        var usage = result.UsageOrEstimate(requestBody);
+        var actual = Math.Min(CostEstimator.Actual(provider, context.Inputs, usage), result.Completed ? decimal.MaxValue : worstCase);
+        await governor.CommitAsync(Reserved(reservation).ReservationId, actual, usage, CancellationToken.None).ConfigureAwait(false);
+        await registry.ReportOutcomeAsync(provider.ProviderId, result.Completed, latencyMs, CancellationToken.None).ConfigureAwait(false);
+        return new InvocationOutcome
+        {
+            Decision = route.Decision,
+            Result = JsonSerializer.SerializeToElement(new { content = result.Content, completed = result.Completed }),
+            Record = new InvocationRecord
+            {
+                InvocationId = invocationId,
+                ProviderId = provider.ProviderId,
+                EstimatedCents = worstCase,
+                ActualCents = actual,
+                LatencyMs = Math.Round(latencyMs, 3),
+                Attempts = 1,
+                Tokens = usage,
+            },
+        };
+
+        static Reservation Reserved(ReservationOutcome outcome) => outcome.Reservation!;
+    }
+
+    private async Task<(RoutingRequest? Request, InvocationOutcome? Failure)> RoutingRequestAsync(InvocationContext context, CancellationToken cancellationToken)
+    {
+        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
+        var providers = await registry.GetProvidersAsync(context.Capability, cancellationToken).ConfigureAwait(false);
+        if (context.OnlyProviders is { } only)
+        {
+            providers = providers.Where(p => only.Contains(p.ProviderId)).ToList();
+        }
+
+        if (providers.Count == 0)
+        {
+            return (null, Fail("no_provider", $"no provider is registered for capability '{context.Capability}'", context, decision: null));
+        }
+
+        var baseChain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, providerId: null, context.RunId);
+        var chain = await _book.GetChainAsync(baseChain, context.Priority, cancellationToken).ConfigureAwait(false);
+        return (new RoutingRequest
+        {
+            Capability = context.Capability,
+            Providers = providers,
+            Inputs = context.Inputs,
+            StepBudgetCents = context.StepBudgetCents,
+            Prefer = context.Prefer,
+            MinQuality = context.MinQuality,
+            Priority = context.Priority,
+            RunRemainingCents = context.RunRemainingCents,
+            ChainHeadroomCents = chain.HeadroomCents,
+            HeadroomScope = chain.HeadroomScope,
+            Status = chain.Status,
+            StatusScope = chain.StatusScope,
+        }, null);
     }
 
     private async Task<InvocationOutcome?> TryCandidatesAsync(InvocationContext context, RoutingRequest request, RouteResult route, string invocationId,

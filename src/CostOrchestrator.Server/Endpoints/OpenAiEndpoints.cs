@@ -78,6 +78,15 @@ public static partial class OpenAiEndpoints
             };
 
             var executor = host.Node.Services.GetRequiredService<InvocationExecutor>();
+            if (stream)
+            {
+                var streamed = await StreamAsync(executor, invocation with { UseCache = false }, body, context.Response, ct);
+                if (streamed is not null)
+                {
+                    return streamed;
+                }
+            }
+
             var outcome = await executor.InvokeAsync(invocation, ct);
             if (!outcome.Succeeded)
             {
@@ -105,6 +114,55 @@ public static partial class OpenAiEndpoints
             await WriteAsStreamAsync(context.Response, completion, ct);
             return Results.Empty;
         }).AddEndpointFilter(OpenAiAuth);
+    }
+
+    // True pass-through when the chosen provider streams: lines go to the client as they arrive; the upstream's
+    // [DONE] is held back until the cost is committed, then preceded by an SSE comment carrying the cost.
+    private static async Task<IResult?> StreamAsync(InvocationExecutor executor, InvocationContext invocation, JsonObject body, HttpResponse response, CancellationToken ct)
+    {
+        var done = false;
+        async Task Forward(ReadOnlyMemory<byte> line, CancellationToken token)
+        {
+            if (!response.HasStarted)
+            {
+                response.ContentType = "text/event-stream";
+                response.Headers.CacheControl = "no-cache";
+            }
+
+            if (line.Span.SequenceEqual("data: [DONE]"u8))
+            {
+                done = true;
+                return;
+            }
+
+            await response.Body.WriteAsync(line, token);
+            await response.Body.WriteAsync("\n\n"u8.ToArray(), token);
+            await response.Body.FlushAsync(token);
+        }
+
+        var outcome = await executor.StreamChatAsync(invocation, JsonSerializer.SerializeToElement(body), Forward, ct);
+        if (outcome is null)
+        {
+            return null;
+        }
+
+        if (!outcome.Succeeded && !response.HasStarted)
+        {
+            var status = outcome.Error!.Code == "budget_exceeded" ? StatusCodes.Status402PaymentRequired : StatusCodes.Status502BadGateway;
+            return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope);
+        }
+
+        if (outcome.Record is { } record && !ct.IsCancellationRequested)
+        {
+            var cost = record.ActualCents.ToString(CultureInfo.InvariantCulture);
+            await response.WriteAsync($": costorchestrator cost_cents={cost} provider_id={record.ProviderId}\n\n", ct);
+            if (done)
+            {
+                await response.WriteAsync("data: [DONE]\n\n", ct);
+            }
+        }
+
+        return Results.Empty;
     }
 
     private static object Model(string id, string owner) => new { id, @object = "model", created = 0, owned_by = owner };

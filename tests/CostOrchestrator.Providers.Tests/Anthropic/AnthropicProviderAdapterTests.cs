@@ -1,3 +1,4 @@
+using CostOrchestrator.Tests.Common;
 using System.Text.Json.Nodes;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Registry;

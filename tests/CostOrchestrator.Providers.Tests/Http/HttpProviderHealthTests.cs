@@ -1,3 +1,4 @@
+using CostOrchestrator.Tests.Common;
 using CostOrchestrator.Providers.Anthropic;
 using CostOrchestrator.Providers.Http;
 using CostOrchestrator.Providers.HttpJson;

@@ -1,3 +1,4 @@
+using CostOrchestrator.Tests.Common;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;

@@ -7,14 +7,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CostOrchestrator.Providers.Tests;
+namespace CostOrchestrator.Tests.Common;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 that imitates the OpenAI chat completions API (plain and server-sent events,
 /// with the final usage chunk only when <c>stream_options.include_usage</c> asks for it, as OpenAI does), the
 /// Anthropic messages API and a plain JSON service. It records every request and notices aborted ones.
 /// </summary>
-internal sealed class FakeUpstream : IAsyncDisposable
+public sealed class FakeUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();

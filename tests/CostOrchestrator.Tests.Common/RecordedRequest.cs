@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace CostOrchestrator.Providers.Tests;
+namespace CostOrchestrator.Tests.Common;
 
 /// <summary>A request the fake upstream received.</summary>
-internal sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, JsonNode? Body)
+public sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, JsonNode? Body)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

@@ -1,0 +1,139 @@
+using System.ClientModel;
+using System.Net.Http.Json;
+using System.Text;
+using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Tests.Common;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace CostOrchestrator.Server.Tests;
+
+/// <summary>
+/// The gateway in front of a real (local) OpenAI-compatible upstream: the official client talks to the node,
+/// the node's openai-compatible adapter talks to the upstream, and the ledger must equal the upstream's usage.
+/// </summary>
+public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<RunningNode>, IAsyncLifetime
+{
+    // The upstream's price in this test: 250¢ per million input tokens, 1000¢ per million output tokens.
+    private const decimal InputRate = 250m;
+    private const decimal OutputRate = 1000m;
+
+    private FakeUpstream _upstream = null!;
+    private string _key = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await FakeUpstream.StartAsync(Ct);
+        Environment.SetEnvironmentVariable("COSTORCH_TEST_OPENAI_KEY", "sk-upstream-secret-123");
+        using var admin = node.Client();
+        var put = await admin.PutAsJsonAsync("/v1/providers/upstream-gpt", new
+        {
+            provider_id = "upstream-gpt",
+            capability = "llm-chat",
+            kind = "openai-compatible",
+            tier = 3,
+            quality = 3,
+            endpoint = _upstream.ApiEndpoint,
+            model = "gpt-upstream",
+            api_key_env = "COSTORCH_TEST_OPENAI_KEY",
+            cost_model = new { kind = "per-token", input_cents_per_million_tokens = InputRate, output_cents_per_million_tokens = OutputRate },
+        }, Ct);
+        put.EnsureSuccessStatusCode();
+        _key = await node.CreateKeyAsync("team:upstream");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var admin = node.Client();
+        await admin.DeleteAsync("/v1/providers/upstream-gpt", CancellationToken.None);
+        await _upstream.DisposeAsync();
+    }
+
+    private ChatClient Chat() => new("gpt-upstream", new ApiKeyCredential(_key), new OpenAIClientOptions { Endpoint = new Uri(node.BaseAddress, "/v1") });
+
+    private static decimal Cost(long input, long cached, long output) =>
+        Math.Ceiling(((input - cached) * InputRate + cached * InputRate + output * OutputRate) / 1_000_000m * 1_000_000m) / 1_000_000m;
+
+    private async Task<IReadOnlyList<LedgerEntry>> LedgerAsync() =>
+        (await node.Host.Node.Store.GetLedgerAsync(new LedgerQuery { Scope = "provider:upstream-gpt" }, Ct)).ToList();
+
+    [Fact]
+    public async Task CompleteChat_ThroughTheUpstream_LedgerEqualsTheUpstreamUsage()
+    {
+        var before = (await LedgerAsync()).Sum(e => e.ActualCents);
+
+        var result = await Chat().CompleteChatAsync([new UserChatMessage("What does this cost?")], new ChatCompletionOptions { MaxOutputTokenCount = 100 }, Ct);
+
+        var usage = result.Value.Usage;
+        Assert.Equal((1234, 56), (usage.InputTokenCount, usage.OutputTokenCount));
+        Assert.Equal(Cost(1234, 1000, 56), (await LedgerAsync()).Sum(e => e.ActualCents) - before);
+        Assert.True(result.GetRawResponse().Headers.TryGetValue("X-Provider-Id", out var provider));
+        Assert.Equal("upstream-gpt", provider);
+        var sent = Assert.Single(_upstream.Requests, r => r.Body?["messages"]?[0]?["content"]?.GetValue<string>() == "What does this cost?");
+        Assert.Equal("Bearer sk-upstream-secret-123", sent.Header("Authorization"));
+        Assert.Equal("gpt-upstream", sent.Body!["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CompleteChatStreaming_PassesTheStreamThroughAndCommitsTheFinalUsage()
+    {
+        var before = (await LedgerAsync()).Sum(e => e.ActualCents);
+        var text = new StringBuilder();
+        ChatTokenUsage? usage = null;
+
+        await foreach (var update in Chat().CompleteChatStreamingAsync([new UserChatMessage("Stream it.")], new ChatCompletionOptions { MaxOutputTokenCount = 100 }, Ct))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+
+            usage ??= update.Usage;
+        }
+
+        Assert.Equal("Hello, world", text.ToString());
+        Assert.NotNull(usage);
+        Assert.Equal(Cost(usage.InputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenCount), (await LedgerAsync()).Sum(e => e.ActualCents) - before);
+        var sent = Assert.Single(_upstream.Requests, r => r.Body?["messages"]?[0]?["content"]?.GetValue<string>() == "Stream it.");
+        Assert.True(sent.Body!["stream_options"]!["include_usage"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task StreamingClientDisconnects_UpstreamIsAborted_AndOnlyWhatWasUsedIsCharged()
+    {
+        _upstream.PauseStreamAfter = 2;
+        using var client = new CancellationTokenSource();
+        var received = new StringBuilder();
+
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var update in Chat().CompleteChatStreamingAsync([new UserChatMessage("Stream then hang.")], new ChatCompletionOptions { MaxOutputTokenCount = 2000 }, client.Token))
+            {
+                foreach (var part in update.ContentUpdate)
+                {
+                    received.Append(part.Text);
+                }
+            }
+        }, Ct);
+        await _upstream.StreamPaused.WaitAsync(Ct);
+        await client.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        await _upstream.Aborted.WaitAsync(Ct);
+
+        // The commit happens once the node has noticed; poll the ledger with a deadline rather than sleeping.
+        LedgerEntry? entry = null;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (entry is null && DateTime.UtcNow < deadline)
+        {
+            entry = (await LedgerAsync()).FirstOrDefault(e => e.Tokens is { } t && t.Output > 0 && e.ActualCents < e.EstimatedCents);
+            await Task.Yield();
+        }
+
+        Assert.NotNull(entry);
+        Assert.True(entry.ActualCents > 0);
+        Assert.True(entry.EstimatedCents >= 2000 * OutputRate / 1_000_000m, "the worst case covered max_tokens");
+        Assert.Equal(0m, (await node.Host.Node.BudgetAsyncOf("global")).Windows[0].ReservedCents);
+    }
+}
