@@ -128,6 +128,7 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         services.AddSingleton<QueuedRunWaker>();
         services.AddSingleton<InvocationExecutor>();
         services.AddSingleton<PipelineService>();
+        services.AddSingleton<PipelineExplainer>();
         services.AddSingleton<RunLeases>();
         services.AddSingleton<IMembershipStore>(store);
 

@@ -75,6 +75,32 @@ public static class PipelineEndpoints
             return await SubmitAsync(parsed.Pipeline!, body.Input, body.Wait, context, host, ct);
         }).RequireCaller();
 
+        app.MapPost("/v1/pipelines/{id}/explain", async (string id, HttpRequest request, NodeHost host, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<RunBody>(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var pipeline = await host.Node.Store.GetPipelineAsync(id, ct);
+            return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await ExplainAsync(pipeline, body!.Input, host, ct);
+        }).RequireCaller();
+
+        app.MapPost("/v1/explain", async (HttpRequest request, NodeHost host, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<InlineRunBody>(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var parsed = await host.Node.Pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
+            return parsed.IsValid
+                ? await ExplainAsync(parsed.Pipeline!, body.Input, host, ct)
+                : Problems.Validation("invalid_pipeline", parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
+        }).RequireCaller();
+
         app.MapGet("/v1/runs/{id}", async (string id, HttpContext context, NodeHost host, CancellationToken ct) =>
         {
             var run = await host.Node.Grains.GetGrain<IPipelineRunGrain>(id).GetAsync(ct);
@@ -145,6 +171,14 @@ public static class PipelineEndpoints
         }
 
         return Results.Ok(await host.Node.Grains.GetGrain<IPipelineRunGrain>(submitted.Run.RunId).WaitAsync(ct));
+    }
+
+    private static async Task<IResult> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, NodeHost host, CancellationToken ct)
+    {
+        var errors = PipelineParser.ValidateInput(pipeline, input);
+        return errors.Count > 0
+            ? Problems.Validation("invalid_pipeline", errors)
+            : Results.Ok(await host.Node.Services.GetRequiredService<Grains.Pipelines.PipelineExplainer>().ExplainAsync(pipeline, input, ct));
     }
 
     private static bool CanSee(Caller caller, RunRecord run) => caller.IsAdmin || run.Scopes.Any(caller.CanRead);
