@@ -1,0 +1,53 @@
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Client.Http;
+
+namespace CostOrchestrator.Client.Pipelines;
+
+/// <summary>
+/// <see cref="IPipelineRunGrain"/> over HTTP, keyed by a run id the node assigned. Runs are created with
+/// <see cref="CostOrchestratorClient.SubmitRunAsync(PipelineDefinition, System.Text.Json.JsonElement?, bool, CancellationToken)"/>;
+/// see <see cref="StartAsync"/> for why this reference cannot start one.
+/// </summary>
+internal sealed class HttpPipelineRunGrain(ApiConnection connection, string runId) : IPipelineRunGrain
+{
+    /// <summary>How often <see cref="WaitAsync"/> reads the run.</summary>
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    private string RunPath => "v1/runs/" + Uri.EscapeDataString(runId);
+
+    /// <summary>
+    /// Not supported: the node assigns run ids, so a reference keyed by an id cannot create the run of that id, and a
+    /// submit that ignored the key would break this method's promise that a repeated call returns the existing run
+    /// (it would start, and pay for, a second run).
+    /// </summary>
+    public Task<RunRecord> StartAsync(RunSubmission submission, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(
+            "The node assigns run ids, so a run cannot be started through a reference keyed by one. "
+            + "Use CostOrchestratorClient.SubmitRunAsync(...) and then GetGrain<IPipelineRunGrain>(record.RunId) to follow it.");
+
+    public Task<RunRecord?> GetAsync(CancellationToken cancellationToken = default) =>
+        connection.SendOrNotFoundAsync<RunRecord>(HttpMethod.Get, RunPath, null, idempotent: true, cancellationToken);
+
+    public async Task<RunRecord?> WaitAsync(CancellationToken cancellationToken = default)
+    {
+        // The node blocks only on submit (wait: true); for a run already started, polling is the HTTP way to wait.
+        while (true)
+        {
+            var run = await GetAsync(cancellationToken).ConfigureAwait(false);
+            if (run is null || run.Status is not (RunStatus.Pending or RunStatus.Running))
+            {
+                return run;
+            }
+
+            await Task.Delay(PollInterval, connection.Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task<RunRecord?> CancelAsync(CancellationToken cancellationToken = default) =>
+        connection.SendOrNotFoundAsync<RunRecord>(HttpMethod.Post, RunPath + "/cancel", null, idempotent: true, cancellationToken);
+
+    public Task<RunRecord?> ResumeAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(
+            "Resuming a queued run is the cluster's job: a node resumes it when its budget window resets or its limit is raised "
+            + "(raise it with IBudgetGovernorGrain.SetPolicyAsync).");
+}
