@@ -238,6 +238,12 @@ public sealed class CostOrchestratorClient : IGrainFactory, IDisposable
         return _connection.SendAsync<CreatedApiKey>(HttpMethod.Post, "v1/keys", RequestBody.Json(new KeyBody { Name = name, Scopes = scopes }), idempotent: false, cancellationToken);
     }
 
+    /// <summary>Every budget the caller may read, tightest first (<c>GET /v1/budgets</c>).</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>Each scope with its windows.</returns>
+    public Task<IReadOnlyList<ScopeBudget>> ListBudgetsAsync(CancellationToken cancellationToken = default) =>
+        _connection.SendAsync<IReadOnlyList<ScopeBudget>>(HttpMethod.Get, "v1/budgets", null, idempotent: true, cancellationToken);
+
     /// <summary>The cluster's nodes as the answering node sees them (<c>GET /v1/cluster/nodes</c>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<ClusterMembership> GetNodesAsync(CancellationToken cancellationToken = default) =>

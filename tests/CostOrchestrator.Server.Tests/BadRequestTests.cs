@@ -1,3 +1,4 @@
+using CostOrchestrator.Tests.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -1,3 +1,4 @@
+using CostOrchestrator.Tests.Common;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Grains.Hosting;
 

@@ -1,3 +1,4 @@
+using CostOrchestrator.Tests.Common;
 using System.ClientModel;
 using System.Net.Http.Json;
 using CostOrchestrator.Runtime.Storage;

@@ -5,9 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Serialization;
 using CostOrchestrator.Server.Hosting;
-using CostOrchestrator.Tests.Common;
 
-namespace CostOrchestrator.Server.Tests;
+namespace CostOrchestrator.Tests.Common;
 
 /// <summary>A real node on a real socket (127.0.0.1, a free port) with the sample profile and the admin token set.</summary>
 public sealed class RunningNode : IAsyncLifetime
