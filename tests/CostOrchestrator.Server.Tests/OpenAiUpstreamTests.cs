@@ -128,7 +128,10 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
         while (entry is null && DateTime.UtcNow < deadline)
         {
             entry = (await LedgerAsync()).FirstOrDefault(e => e.Tokens is { } t && t.Output > 0 && e.ActualCents < e.EstimatedCents);
-            await Task.Yield();
+            if (entry is null)
+            {
+                await Task.Delay(20, Ct); // polling interval, bounded by the deadline above
+            }
         }
 
         Assert.NotNull(entry);

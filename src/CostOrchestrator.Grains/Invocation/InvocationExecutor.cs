@@ -149,6 +149,26 @@ public sealed partial class InvocationExecutor
             return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "budget_exceeded", Scope = denial.Scope, Message = denial.Message } };
         }
 
+        // A client that went away shows up either as the request's token or as a failed write to it; both end
+        // the upstream call the same way, so the cost of what was streamed is still committed below.
+        using var clientGone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task ForwardAsync(ReadOnlyMemory<byte> line, CancellationToken token)
+        {
+            if (clientGone.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await onSseLine(line, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                await clientGone.CancelAsync().ConfigureAwait(false);
+            }
+        }
+
         var started = _time.GetTimestamp();
         var result = await streaming.StreamChatAsync(new ProviderCall
         {
@@ -156,11 +176,11 @@ public sealed partial class InvocationExecutor
             Inputs = context.Inputs,
             InvocationId = invocationId,
             ArtifactDirectory = Path.Combine(_options.ArtifactDirectory, context.Capability),
-        }, requestBody, onSseLine, cancellationToken).ConfigureAwait(false);
+        }, requestBody, ForwardAsync, clientGone.Token).ConfigureAwait(false);
         var latencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
         var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
 
-        if (!result.Completed && result.OutputChunks == 0 && !cancellationToken.IsCancellationRequested)
+        if (!result.Completed && result.OutputChunks == 0 && !clientGone.IsCancellationRequested)
         {
             // Nothing reached the client and the upstream failed: nothing was used, give the head-room back.
             await governor.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
