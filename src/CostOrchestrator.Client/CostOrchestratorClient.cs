@@ -8,7 +8,6 @@ using CostOrchestrator.Abstractions.Serialization;
 using CostOrchestrator.Client.Budget;
 using CostOrchestrator.Client.Cluster;
 using CostOrchestrator.Client.Http;
-using CostOrchestrator.Client.Invocation;
 using CostOrchestrator.Client.Pipelines;
 using CostOrchestrator.Client.Registry;
 using CostOrchestrator.Client.Security;

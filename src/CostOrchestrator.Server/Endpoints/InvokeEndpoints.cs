@@ -19,7 +19,7 @@ public static class InvokeEndpoints
     {
         app.MapPost("/v1/capabilities/{capability}/invoke", async (string capability, HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
         {
-            var (body, problem) = await JsonBody.ReadAsync<InvokeBody>(request, ct);
+            var (body, problem) = await JsonBody.ReadAsync<InvokeRequest>(request, ct);
             if (problem is not null)
             {
                 return problem;
@@ -102,35 +102,5 @@ public static class InvokeEndpoints
                 },
             });
         }).RequireCaller();
-    }
-
-    /// <summary>The invoke request: a step's fields plus the scopes to charge.</summary>
-    public sealed record InvokeBody
-    {
-        public JsonElement? Inputs { get; init; }
-
-        public decimal? BudgetCents { get; init; }
-
-        public RoutePreference? Prefer { get; init; }
-
-        public FallbackPolicy? Fallback { get; init; }
-
-        public Priority? Priority { get; init; }
-
-        public TaskComplexity? Complexity { get; init; }
-
-        public int? MinQuality { get; init; }
-
-        public bool Escalate { get; init; }
-
-        public int? Retries { get; init; }
-
-        public int? TimeoutSeconds { get; init; }
-
-        public bool? Cache { get; init; }
-
-        public PipelineScopes? Scopes { get; init; }
-
-        public string? PipelineId { get; init; }
     }
 }

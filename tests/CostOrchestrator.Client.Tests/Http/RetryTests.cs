@@ -57,7 +57,7 @@ public sealed class RetryTests
         var stub = new StubHandler(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused"));
         using var client = Client(stub);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.InvokeAsync("llm-chat", new Client.Invocation.InvokeRequest(), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.InvokeAsync("llm-chat", new Abstractions.Invocation.InvokeRequest(), TestContext.Current.CancellationToken));
 
         Assert.Equal(1, stub.Calls);
     }

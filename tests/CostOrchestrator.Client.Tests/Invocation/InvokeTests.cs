@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
-using CostOrchestrator.Client.Invocation;
+using CostOrchestrator.Abstractions.Invocation;
 using CostOrchestrator.Client.Tests.Registry;
 
 namespace CostOrchestrator.Client.Tests.Invocation;

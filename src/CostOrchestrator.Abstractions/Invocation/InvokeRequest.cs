@@ -2,7 +2,7 @@ using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 
-namespace CostOrchestrator.Client.Invocation;
+namespace CostOrchestrator.Abstractions.Invocation;
 
 /// <summary>
 /// One routed, budgeted, cached invocation of a capability (<c>POST /v1/capabilities/{capability}/invoke</c>): a
