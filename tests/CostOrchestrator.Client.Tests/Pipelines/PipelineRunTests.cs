@@ -26,7 +26,8 @@ public sealed class PipelineRunTests(NodeFixture node) : IClassFixture<NodeFixtu
             Assert.Equal(StepStatus.Succeeded, step.Status);
             Assert.NotNull(step.ProviderId);
             Assert.NotEmpty(step.Invocations);
-            Assert.NotNull(step.Decision);
+            // Another test in this class may have run the same input first: then the step is a cache hit and was not routed.
+            Assert.True(step.Decision is not null || step.CacheHit, $"step {step.Name} has neither a routing decision nor a cache hit");
         });
         Assert.Equal(["classify", "draft", "summary"], run.CostByStep.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(run.TotalCostCents, run.CostByStep.Values.Sum());
