@@ -479,11 +479,11 @@ function openHealthDialog(p) {
   const next = p.health === 'down' ? 'healthy' : 'down';
   const select = h('select', { id: 'health-select', testid: 'health-select' },
     ['down', 'degraded', 'healthy'].map((k) => h('option', { value: k, selected: k === next }, k)));
-  const reason = h('input', { id: 'health-reason', testid: 'health-reason', value: next === 'down' ? 'operator: marked down from the dashboard' : '', autocomplete: 'off' });
+  const reason = h('input', { id: 'health-reason', testid: 'health-reason', value: next === 'down' ? 'marked down from the dashboard' : '', autocomplete: 'off' });
   openDialog({
     title: `Set the health of ${p.provider_id}`,
     hint: `Now ${p.health}${p.health_reason ? ` (${p.health_reason})` : ''}. A provider marked down is skipped by the next routing decision.`,
-    fields: [field('Health', select), field('Reason (shown to operators)', reason)],
+    fields: [field('Health', select), field('Reason (the node records it as "operator: …")', reason)],
     submit: async () => {
       const body = { health: select.value, reason: reason.value.trim() || undefined };
       await state.api.patch(`/v1/providers/${enc(p.provider_id)}`, json(body));
