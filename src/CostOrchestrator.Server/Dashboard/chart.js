@@ -33,7 +33,7 @@ export function spendChart({ buckets, series, limit, hourly, offsetMinutes }) {
   const totals = buckets.map((b) => series.reduce((sum, x) => sum + (x.values.get(b) ?? 0), 0));
   const peak = Math.max(0, ...totals);
   // A limit far above the spend would flatten every bar to nothing; then it is named, not drawn.
-  const drawLimit = limit && limit.cents > 0 && (peak === 0 || limit.cents <= peak * 10);
+  const drawLimit = limit && limit.cents > 0 && (peak === 0 || limit.cents <= peak * 5);
   const top = Math.max(peak, drawLimit ? limit.cents : 0) || 1;
   const step = niceStep(top, 5);
   const yMax = Math.ceil(top / step) * step;
