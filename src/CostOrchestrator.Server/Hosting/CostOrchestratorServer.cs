@@ -77,6 +77,7 @@ public static class CostOrchestratorServer
         app.MapPipelineEndpoints();
         app.MapClusterEndpoints();
         app.MapOpenAiEndpoints();
+        app.MapDashboard();
         return app;
     }
 
