@@ -12,6 +12,7 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 need_apt=()
 command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
 command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
+command -v chromium >/dev/null || need_apt+=(chromium)   # the dashboard's browser tests (Debian's build; no browser download)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -71,7 +72,7 @@ fi
 
 # Browser tests need node modules (playwright-core drives Debian's chromium); installed when present.
 if [ -f tests/CostOrchestrator.Dashboard.Tests/browser/package.json ] && [ ! -d tests/CostOrchestrator.Dashboard.Tests/browser/node_modules ]; then
-  (cd tests/CostOrchestrator.Dashboard.Tests/browser && npm install --no-audit --no-fund --silent) >&2 || true
+  (cd tests/CostOrchestrator.Dashboard.Tests/browser && npm ci --no-audit --no-fund --silent) >&2 || echo "test.sh: npm ci failed" >&2
 fi
 
 dotnet test CostOrchestrator.sln -c Release --no-build -nologo --logger "trx" --results-directory "$RESULTS" 2>&1 | tee "$RESULTS/console.log" | grep -E "^(Passed!|Failed!)|\[FAIL\]|error" || true

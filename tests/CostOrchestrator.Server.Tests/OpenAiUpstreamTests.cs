@@ -106,6 +106,7 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
         _upstream.PauseStreamAfter = 2;
         using var client = new CancellationTokenSource();
         var received = new StringBuilder();
+        var firstContent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var reading = Task.Run(async () =>
         {
@@ -114,10 +115,14 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
                 foreach (var part in update.ContentUpdate)
                 {
                     received.Append(part.Text);
+                    firstContent.TrySetResult();
                 }
             }
         }, Ct);
+
+        // Disconnect only once content has really reached the client, so something was used and must be charged.
         await _upstream.StreamPaused.WaitAsync(Ct);
+        await firstContent.Task.WaitAsync(Ct);
         await client.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
         await _upstream.Aborted.WaitAsync(Ct);
