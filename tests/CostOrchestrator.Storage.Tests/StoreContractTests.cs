@@ -347,4 +347,22 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(["key_2", "key_1"], all.Select(k => k.KeyId));
         Assert.Equal(_now.AddHours(1), all[1].RevokedAt);
     }
+
+    [Fact]
+    public async Task ReserveBatch_EachReservationAllOrNothing_OneTransaction()
+    {
+        var first = Reservation("b1", 4m, Target("global", 10m), Target("team:a", 100m));
+        var tooBig = Reservation("b2", 7m, Target("global", 10m), Target("team:a", 100m));
+        var repeat = Reservation("b3", 4m, Target("global", 10m)) with { IdempotencyKey = first.IdempotencyKey };
+        var last = Reservation("b4", 6m, Target("global", 10m), Target("team:b", 100m));
+
+        var outcomes = await Store.ReserveBatchAsync([first, tooBig, repeat, last], Ct);
+
+        Assert.Equal(["b1", null, "b1", "b4"], outcomes.Select(o => o.Reservation?.ReservationId));
+        Assert.Equal("global", outcomes[1].Denial!.Scope);
+        Assert.Equal(10m, (await SpendAsync("global")).ReservedCents);
+        Assert.Equal(4m, (await SpendAsync("team:a")).ReservedCents); // the refused one left nothing behind
+        Assert.Null(await Store.GetReservationAsync("b2", Ct));
+        Assert.Null(await Store.GetReservationAsync("b3", Ct));
+    }
 }

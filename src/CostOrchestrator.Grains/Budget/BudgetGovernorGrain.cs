@@ -23,14 +23,16 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     private readonly BudgetBook _book;
     private readonly PolicyCache _policies;
     private readonly QueuedRunWaker _waker;
+    private readonly ReservationBatcher _batcher;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<BudgetGovernorGrain> _logger;
 
     /// <summary>Created by the grain runtime.</summary>
-    public BudgetGovernorGrain(ICostOrchestratorStore store, BudgetBook book, PolicyCache policies, QueuedRunWaker waker,
+    public BudgetGovernorGrain(ICostOrchestratorStore store, BudgetBook book, PolicyCache policies, QueuedRunWaker waker, ReservationBatcher batcher,
         TimeProvider time, NodeOptions options, ILogger<BudgetGovernorGrain> logger)
     {
+        _batcher = batcher;
         _store = store;
         _book = book;
         _policies = policies;
@@ -79,7 +81,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
 
         var now = _time.GetUtcNow();
         var targets = await _book.TargetsAsync(request.Chain, request.Priority, cancellationToken).ConfigureAwait(false);
-        var outcome = await _store.ReserveAsync(new StoreReservation
+        var outcome = await _batcher.ReserveAsync(new StoreReservation
         {
             ReservationId = "res_" + Guid.NewGuid().ToString("N"),
             IdempotencyKey = request.IdempotencyKey,

@@ -129,6 +129,7 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         services.AddSingleton<InvocationExecutor>();
         services.AddSingleton<PipelineService>();
         services.AddSingleton<PipelineExplainer>();
+        services.AddSingleton<ReservationBatcher>();
         services.AddSingleton<RunLeases>();
         services.AddSingleton<IMembershipStore>(store);
 

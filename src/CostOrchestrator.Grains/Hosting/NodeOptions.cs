@@ -46,6 +46,12 @@ public sealed record NodeOptions
     /// <summary>Per-run cost limits by pipeline id, for pipelines that declare no <c>budget</c> (seed 000 <c>pipelines</c>).</summary>
     public IReadOnlyDictionary<string, decimal> PipelineRunLimits { get; init; } = new Dictionary<string, decimal>();
 
+    /// <summary>Most reservations written in one group-commit transaction. Default: 64.</summary>
+    public int ReservationBatchSize { get; init; } = 64;
+
+    /// <summary>Group-commit writers per node (transactions in flight at once). Default: 2.</summary>
+    public int ReservationWriters { get; init; } = 2;
+
     /// <summary>How long a node's claim on a running pipeline lasts without renewal. Default: 30 seconds.</summary>
     public TimeSpan RunLeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 

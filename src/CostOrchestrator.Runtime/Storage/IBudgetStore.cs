@@ -27,6 +27,12 @@ public interface IBudgetStore
     /// </summary>
     Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Group commit: several reservations in one transaction, each still all-or-nothing on its own (a savepoint
+    /// per reservation), acknowledged together once the transaction is durable. Outcomes are in request order.
+    /// </summary>
+    Task<IReadOnlyList<ReservationOutcome>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken);
+
     /// <summary>Replaces a reservation by the actual cost and writes the ledger entry. Idempotent; null when unknown.</summary>
     Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken);
 

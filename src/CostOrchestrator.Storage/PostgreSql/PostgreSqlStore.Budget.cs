@@ -233,6 +233,78 @@ public sealed partial class PostgreSqlStore
         return await QueryAsync(sql.ToString(), MapLedger, cancellationToken, [.. parameters]).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReservationOutcome>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservations);
+        if (reservations.Count == 1)
+        {
+            return [await ReserveAsync(reservations[0], cancellationToken).ConfigureAwait(false)];
+        }
+
+        try
+        {
+            return await TransactionAsync<IReadOnlyList<ReservationOutcome>>(async (tx, ct) =>
+            {
+                // Lock every spend row the batch touches in the one global order before any reservation takes room, so
+                // two nodes' batches queue on their first shared row instead of forming a lock cycle.
+                var keys = reservations.SelectMany(r => r.Targets).Select(Key).Distinct()
+                    .OrderBy(k => k.Scope, StringComparer.Ordinal).ThenBy(k => StoreJson.EnumName(k.Window), StringComparer.Ordinal).ThenBy(k => k.WindowStart).ToList();
+                if (keys.Count > 0)
+                {
+                    NpgsqlParameter[] Keys() =>
+                    [
+                        TextArray("scopes", [.. keys.Select(k => k.Scope)]),
+                        TextArray("windows", [.. keys.Select(k => StoreJson.EnumName(k.Window))]),
+                        TimeArray("starts", [.. keys.Select(k => k.WindowStart)]),
+                    ];
+                    await ExecuteAsync(tx,
+                        "INSERT INTO budget_spend (scope, window_kind, window_start) SELECT k.scope, k.window_kind, k.window_start " +
+                        "FROM unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) ORDER BY k.ord ON CONFLICT DO NOTHING", ct, Keys()).ConfigureAwait(false);
+                    await QueryAsync(tx,
+                        "SELECT 1 FROM budget_spend s JOIN unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) " +
+                        "ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord FOR UPDATE OF s", _ => 1, ct, Keys()).ConfigureAwait(false);
+                }
+
+                var outcomes = new List<ReservationOutcome>(reservations.Count);
+                for (var i = 0; i < reservations.Count; i++)
+                {
+                    // A savepoint per reservation keeps each one all-or-nothing inside the shared transaction.
+                    var savepoint = "r" + i.ToString(CultureInfo.InvariantCulture);
+                    await tx.SaveAsync(savepoint, ct).ConfigureAwait(false);
+                    var (outcome, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
+                    if (keep)
+                    {
+                        await tx.ReleaseAsync(savepoint, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await tx.RollbackAsync(savepoint, ct).ConfigureAwait(false);
+                    }
+
+                    outcomes.Add(outcome);
+                }
+
+                return (outcomes, true);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsBatchConflict(ex))
+        {
+            // Rare: a concurrent reserve with one of the batch's idempotency keys, or a lock conflict. The whole batch
+            // rolled back; do each reservation in its own transaction, where those cases are handled one by one.
+            var outcomes = new List<ReservationOutcome>(reservations.Count);
+            foreach (var reservation in reservations)
+            {
+                outcomes.Add(await ReserveAsync(reservation, cancellationToken).ConfigureAwait(false));
+            }
+
+            return outcomes;
+        }
+    }
+
+    private static bool IsBatchConflict(Exception ex) =>
+        (ex as PostgresException ?? ex.InnerException as PostgresException)?.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
     private async Task<(ReservationOutcome Outcome, bool Commit)> ReserveInTransactionAsync(NpgsqlTransaction tx, StoreReservation reservation, CancellationToken ct)
     {
         var existing = await FindReservationAsync(tx, "idempotency_key", reservation.IdempotencyKey, forUpdate: false, ct).ConfigureAwait(false);

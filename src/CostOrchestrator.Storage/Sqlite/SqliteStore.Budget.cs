@@ -60,61 +60,83 @@ public sealed partial class SqliteStore
     public Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        return TransactionAsync(async (tx, ct) =>
+        return TransactionAsync((tx, ct) => ReserveInTransactionAsync(tx, reservation, ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReservationOutcome>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservations);
+        return TransactionAsync<IReadOnlyList<ReservationOutcome>>(async (tx, ct) =>
         {
-            var existing = await FindReservationAsync(tx, "idempotency_key", reservation.IdempotencyKey, ct).ConfigureAwait(false);
-            if (existing is not null)
+            var outcomes = new List<ReservationOutcome>(reservations.Count);
+            for (var i = 0; i < reservations.Count; i++)
             {
-                return (new ReservationOutcome { Reservation = existing.Value.Reservation }, false);
+                // A savepoint per reservation keeps each one all-or-nothing inside the shared transaction.
+                await ExecuteAsync($"SAVEPOINT r{i}", ct, tx).ConfigureAwait(false);
+                var (outcome, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
+                await ExecuteAsync(keep ? $"RELEASE r{i}" : $"ROLLBACK TO r{i}; RELEASE r{i}", ct, tx).ConfigureAwait(false);
+                outcomes.Add(outcome);
             }
 
-            var amount = Cents.ToMicros(reservation.AmountCents);
-            var overdraft = false;
-            foreach (var target in OrderTargets(reservation.Targets))
-            {
-                var key = new SpendKey(target.Scope, target.Window, target.WindowStart);
-                await ExecuteAsync(tx, "INSERT INTO budget_spend (scope, window_kind, window_start) VALUES ($s, $w, $ws) ON CONFLICT DO NOTHING", ct, SpendParameters(key)).ConfigureAwait(false);
-                var row = await ReadSpendAsync(tx, key, ct).ConfigureAwait(false);
-                var after = row.ChargedCents + row.ReservedCents + reservation.AmountCents;
-
-                // A zero-cost reservation always fits: free work must keep flowing on an exhausted budget.
-                if (amount > 0 && after > target.LimitCents + target.OverdraftCents)
-                {
-                    var denial = new BudgetDenial
-                    {
-                        Scope = target.Scope,
-                        Window = target.Window,
-                        SpentCents = row.ChargedCents,
-                        ReservedCents = row.ReservedCents,
-                        LimitCents = target.LimitCents + target.OverdraftCents,
-                        RequestedCents = reservation.AmountCents,
-                    };
-                    return (new ReservationOutcome { Denial = denial }, false);
-                }
-
-                overdraft |= amount > 0 && after > target.LimitCents;
-                await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
-                    [.. SpendParameters(key), ("$a", amount)]).ConfigureAwait(false);
-            }
-
-            var stored = new Reservation
-            {
-                ReservationId = reservation.ReservationId,
-                IdempotencyKey = reservation.IdempotencyKey,
-                Chain = reservation.Chain,
-                AmountCents = reservation.AmountCents,
-                State = ReservationState.Pending,
-                ExpiresAt = StoreTime.Truncate(reservation.ExpiresAt),
-                Overdraft = overdraft,
-                Attribution = reservation.Attribution,
-            };
-            await ExecuteAsync(tx,
-                $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES ($id, $k, 'pending', $a, NULL, $o, $e, $c, $attr, $t, $now)", ct,
-                ("$id", stored.ReservationId), ("$k", stored.IdempotencyKey), ("$a", amount), ("$o", overdraft ? 1 : 0),
-                ("$e", StoreTime.ToMicros(stored.ExpiresAt)), ("$c", StoreJson.Write(stored.Chain)), ("$attr", StoreJson.Write(stored.Attribution)),
-                ("$t", StoreJson.Write(reservation.Targets)), ("$now", StoreTime.ToMicros(reservation.CreatedAt))).ConfigureAwait(false);
-            return (new ReservationOutcome { Reservation = stored }, true);
+            return (outcomes, true);
         }, cancellationToken);
+    }
+
+    private async Task<(ReservationOutcome Outcome, bool Commit)> ReserveInTransactionAsync(SqliteTransaction tx, StoreReservation reservation, CancellationToken ct)
+    {
+        var existing = await FindReservationAsync(tx, "idempotency_key", reservation.IdempotencyKey, ct).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return (new ReservationOutcome { Reservation = existing.Value.Reservation }, false);
+        }
+
+        var amount = Cents.ToMicros(reservation.AmountCents);
+        var overdraft = false;
+        foreach (var target in OrderTargets(reservation.Targets))
+        {
+            var key = new SpendKey(target.Scope, target.Window, target.WindowStart);
+            await ExecuteAsync(tx, "INSERT INTO budget_spend (scope, window_kind, window_start) VALUES ($s, $w, $ws) ON CONFLICT DO NOTHING", ct, SpendParameters(key)).ConfigureAwait(false);
+            var row = await ReadSpendAsync(tx, key, ct).ConfigureAwait(false);
+            var after = row.ChargedCents + row.ReservedCents + reservation.AmountCents;
+
+            // A zero-cost reservation always fits: free work must keep flowing on an exhausted budget.
+            if (amount > 0 && after > target.LimitCents + target.OverdraftCents)
+            {
+                var denial = new BudgetDenial
+                {
+                    Scope = target.Scope,
+                    Window = target.Window,
+                    SpentCents = row.ChargedCents,
+                    ReservedCents = row.ReservedCents,
+                    LimitCents = target.LimitCents + target.OverdraftCents,
+                    RequestedCents = reservation.AmountCents,
+                };
+                return (new ReservationOutcome { Denial = denial }, false);
+            }
+
+            overdraft |= amount > 0 && after > target.LimitCents;
+            await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
+                [.. SpendParameters(key), ("$a", amount)]).ConfigureAwait(false);
+        }
+
+        var stored = new Reservation
+        {
+            ReservationId = reservation.ReservationId,
+            IdempotencyKey = reservation.IdempotencyKey,
+            Chain = reservation.Chain,
+            AmountCents = reservation.AmountCents,
+            State = ReservationState.Pending,
+            ExpiresAt = StoreTime.Truncate(reservation.ExpiresAt),
+            Overdraft = overdraft,
+            Attribution = reservation.Attribution,
+        };
+        await ExecuteAsync(tx,
+            $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES ($id, $k, 'pending', $a, NULL, $o, $e, $c, $attr, $t, $now)", ct,
+            ("$id", stored.ReservationId), ("$k", stored.IdempotencyKey), ("$a", amount), ("$o", overdraft ? 1 : 0),
+            ("$e", StoreTime.ToMicros(stored.ExpiresAt)), ("$c", StoreJson.Write(stored.Chain)), ("$attr", StoreJson.Write(stored.Attribution)),
+            ("$t", StoreJson.Write(reservation.Targets)), ("$now", StoreTime.ToMicros(reservation.CreatedAt))).ConfigureAwait(false);
+        return (new ReservationOutcome { Reservation = stored }, true);
     }
 
     /// <inheritdoc />
