@@ -6,7 +6,7 @@ using CostOrchestrator.Storage.PostgreSql;
 namespace CostOrchestrator.Server.Hosting;
 
 /// <summary>Starts the node with the web host and stops it with the host; endpoints reach it through <see cref="Node"/>.</summary>
-public sealed class NodeHost(ServerOptions options, ILoggerFactory loggerFactory, IServer server) : IHostedService
+public sealed class NodeHost(ServerOptions options, ILoggerFactory loggerFactory, IServer server, IHostApplicationLifetime lifetime) : IHostedService
 {
     private CostOrchestratorNode? _node;
 
@@ -38,6 +38,31 @@ public sealed class NodeHost(ServerOptions options, ILoggerFactory loggerFactory
             LoggerFactory = loggerFactory,
             StoreFactory = options.Storage == "postgres" ? _ => new PostgreSqlStore(options.Postgres!) : null,
         }, cancellationToken).ConfigureAwait(false);
+
+        // Kestrel binds after hosted services start (port 0 is only known then): record the real address in membership.
+        lifetime.ApplicationStarted.Register(() => _ = RecordAddressAsync());
+    }
+
+    private async Task RecordAddressAsync()
+    {
+        var bound = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (bound is null || _node is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var nodes = await _node.Store.GetNodesAsync(CancellationToken.None).ConfigureAwait(false);
+            if (nodes.FirstOrDefault(n => n.NodeId == _node.Options.NodeId) is { } self)
+            {
+                await _node.Store.UpsertNodeAsync(self with { Address = bound }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Runtime.Storage.StoreUnavailableException)
+        {
+            // The next start records it; membership works without an address.
+        }
     }
 
     /// <inheritdoc />
