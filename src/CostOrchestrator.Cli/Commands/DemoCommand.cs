@@ -19,7 +19,7 @@ internal static class DemoCommand
         var command = new Command("demo", "Run every sample pipeline twice on an embedded node and show costs, cache savings and budgets.") { dataDir, verbose };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var profile = EmbeddedNode.FindDefaultProfile();
+            var profile = Grains.Configuration.NodeProfile.FindDefault();
             if (profile is null)
             {
                 await Console.Error.WriteLineAsync("silo-config/embedded.json not found; run from the repository.").ConfigureAwait(false);

@@ -7,27 +7,9 @@ namespace CostOrchestrator.Cli.Commands;
 /// <summary>Starts an embedded node (SQLite in a data directory) seeded from a profile.</summary>
 internal static class EmbeddedNode
 {
-    /// <summary>The default profile: <c>silo-config/embedded.json</c> in the current directory or any parent, or next to the binary.</summary>
-    public static string? FindDefaultProfile()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "silo-config", "embedded.json");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
-
     public static async Task<CostOrchestratorNode> StartAsync(string dataDirectory, string? profilePath, bool verbose, CancellationToken cancellationToken)
     {
-        var profile = (profilePath ?? FindDefaultProfile()) is { } path ? NodeProfile.Load(path) : null;
+        var profile = (profilePath ?? NodeProfile.FindDefault()) is { } path ? NodeProfile.Load(path) : null;
         var budgets = profile?.LoadBudgets();
         var options = new NodeOptions
         {

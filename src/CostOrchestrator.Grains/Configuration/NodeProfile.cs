@@ -31,6 +31,27 @@ public sealed record NodeProfile
     [JsonIgnore]
     public string BaseDirectory { get; init; } = ".";
 
+    /// <summary>
+    /// The sample profile, <c>silo-config/embedded.json</c>, in the current directory or any parent, or next to
+    /// the binary (so the CLI and a node started from the repository find it); null when there is none.
+    /// </summary>
+    public static string? FindDefault()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "silo-config", "embedded.json");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Loads a profile file.</summary>
     public static NodeProfile Load(string path)
     {

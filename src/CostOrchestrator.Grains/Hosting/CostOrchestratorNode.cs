@@ -229,7 +229,7 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
             }
 
             await Grains.GetGrain<IPipelineRunGrain>(runId).StartAsync(new RunSubmission { Pipeline = run.Pipeline, Input = run.Input }, cancellationToken).ConfigureAwait(false);
-            if (leases.Held.Contains(runId))
+            if (leases.Holds(runId))
             {
                 LogRecovered(runId);
                 taken++;

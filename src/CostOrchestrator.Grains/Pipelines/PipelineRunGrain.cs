@@ -422,7 +422,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     private async Task SaveAsync(RunRecord record, CancellationToken cancellationToken)
     {
         var summarized = RunTotals.Summarize(record);
-        var owner = IsExecuting || _leases.Held.Contains(Key) ? _options.NodeId : null;
+        var owner = IsExecuting || _leases.Holds(Key) ? _options.NodeId : null;
         if (!await _store.SaveRunAsync(summarized, owner, cancellationToken).ConfigureAwait(false))
         {
             throw new LeaseLostException();

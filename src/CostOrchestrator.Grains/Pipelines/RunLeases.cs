@@ -24,8 +24,8 @@ public sealed class RunLeases
         _options = options;
     }
 
-    /// <summary>Runs executing on this node.</summary>
-    public IReadOnlyCollection<string> Held => [.. _held.Keys];
+    /// <summary>True when this node holds the run's lease (checked on every save of a running pipeline).</summary>
+    public bool Holds(string runId) => _held.ContainsKey(runId);
 
     /// <summary>Takes a run's lease; true when this node may execute it.</summary>
     public async Task<bool> TryAcquireAsync(string runId, CancellationTokenSource execution, CancellationToken cancellationToken)

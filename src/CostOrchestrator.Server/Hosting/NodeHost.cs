@@ -19,7 +19,7 @@ public sealed class NodeHost(ServerOptions options, ILoggerFactory loggerFactory
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var profilePath = options.Config ?? FindSampleProfile();
+        var profilePath = options.Config ?? NodeProfile.FindDefault();
         var profile = profilePath is null ? null : NodeProfile.Load(profilePath);
         var budgets = profile?.LoadBudgets();
         var address = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
@@ -72,22 +72,5 @@ public sealed class NodeHost(ServerOptions options, ILoggerFactory loggerFactory
         {
             await _node.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    private static string? FindSampleProfile()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "silo-config", "embedded.json");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
     }
 }
