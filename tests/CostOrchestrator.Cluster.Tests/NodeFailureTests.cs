@@ -4,7 +4,7 @@ using CostOrchestrator.Core.Pipelines;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Providers.Simulated;
 using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Cluster.Tests;

@@ -2,7 +2,7 @@ using CostOrchestrator.Tests.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Server.Tests;
 

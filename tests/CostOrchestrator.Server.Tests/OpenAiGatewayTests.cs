@@ -1,7 +1,7 @@
 using CostOrchestrator.Tests.Common;
 using System.ClientModel;
 using System.Net.Http.Json;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using OpenAI;
 using OpenAI.Chat;
 

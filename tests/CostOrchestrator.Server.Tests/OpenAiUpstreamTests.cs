@@ -1,7 +1,7 @@
 using System.ClientModel;
 using System.Net.Http.Json;
 using System.Text;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 using OpenAI;
 using OpenAI.Chat;

@@ -1,7 +1,7 @@
 using CostOrchestrator.Tests.Common;
 using System.Net;
 using System.Net.Http.Json;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Server.Tests;
 

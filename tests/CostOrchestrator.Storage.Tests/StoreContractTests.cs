@@ -4,7 +4,7 @@ using CostOrchestrator.Abstractions.Cluster;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Security;
 using CostOrchestrator.Abstractions.Registry;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Storage.Tests;

@@ -4,7 +4,7 @@ using CostOrchestrator.Grains.Configuration;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Providers.Simulated;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Tests.Common;
 

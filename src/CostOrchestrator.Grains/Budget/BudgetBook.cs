@@ -1,7 +1,7 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Budget;
 

@@ -3,7 +3,7 @@ using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Budget;
@@ -160,15 +160,15 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         }
     }
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ReservationDenied, Level = LogLevel.Information,
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ReservationDenied, Level = LogLevel.Information,
         Message = "Reservation of {Requested}¢ denied by {Scope}: spent {Spent}¢ + reserved {Reserved}¢ of {Limit}¢")]
     private partial void LogDenied(string scope, decimal requested, decimal spent, decimal reserved, decimal limit);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.CostDrift, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.CostDrift, Level = LogLevel.Warning,
         Message = "Reservation {ReservationId} on {ProviderId}: billed {Actual}¢ above the declared worst case {Reserved}¢")]
     private partial void LogDrift(string reservationId, string? providerId, decimal reserved, decimal actual);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.WindowRolled, Level = LogLevel.Information,
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.WindowRolled, Level = LogLevel.Information,
         Message = "Budget window of {Scope} rolled at {DueAt} (missed ticks: {Missed}); waking queued runs")]
     private partial void LogWindowRolled(string scope, DateTimeOffset dueAt, int missed);
 }

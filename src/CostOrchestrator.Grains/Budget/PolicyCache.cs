@@ -1,6 +1,6 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Budget;
 

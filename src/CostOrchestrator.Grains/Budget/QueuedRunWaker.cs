@@ -1,6 +1,6 @@
 using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Budget;
 

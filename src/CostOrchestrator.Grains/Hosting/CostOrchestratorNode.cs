@@ -16,7 +16,7 @@ using CostOrchestrator.Providers.OpenAi;
 using CostOrchestrator.Providers.Simulated;
 using CostOrchestrator.Runtime.Grains;
 using CostOrchestrator.Runtime.Reminders;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -313,21 +313,21 @@ public sealed partial class CostOrchestratorNode : IAsyncDisposable
         }
     }, CancellationToken.None);
 
-    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.NodeStarted, Level = LogLevel.Information, Message = "Node {NodeId} started on the {Backend} store")]
+    [LoggerMessage(EventId = CostOrchestrator.Core.Diagnostics.EventIds.NodeStarted, Level = LogLevel.Information, Message = "Node {NodeId} started on the {Backend} store")]
     private partial void LogStarted(string nodeId, string backend);
 
-    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.StoreSeeded, Level = LogLevel.Information, Message = "Empty store seeded from {Profile}")]
+    [LoggerMessage(EventId = CostOrchestrator.Core.Diagnostics.EventIds.StoreSeeded, Level = LogLevel.Information, Message = "Empty store seeded from {Profile}")]
     private partial void LogSeeded(string profile);
 
-    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.NodesDeclaredDead, Level = LogLevel.Warning, Message = "Declared dead (no heartbeat): {Nodes}")]
+    [LoggerMessage(EventId = CostOrchestrator.Core.Diagnostics.EventIds.NodesDeclaredDead, Level = LogLevel.Warning, Message = "Declared dead (no heartbeat): {Nodes}")]
     private partial void LogDeclaredDead(string nodes);
 
-    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.NodeReRegistered, Level = LogLevel.Warning, Message = "Node {NodeId} had been declared dead; registered again")]
+    [LoggerMessage(EventId = CostOrchestrator.Core.Diagnostics.EventIds.NodeReRegistered, Level = LogLevel.Warning, Message = "Node {NodeId} had been declared dead; registered again")]
     private partial void LogReRegistered(string nodeId);
 
-    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.RunRecovered, Level = LogLevel.Information, Message = "Took over run {RunId} from its journal")]
+    [LoggerMessage(EventId = CostOrchestrator.Core.Diagnostics.EventIds.RunRecovered, Level = LogLevel.Information, Message = "Took over run {RunId} from its journal")]
     private partial void LogRecovered(string runId);
 
-    [LoggerMessage(EventId = CostOrchestrator.Runtime.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Warning, Message = "A background loop failed; it restarts")]
+    [LoggerMessage(EventId = CostOrchestrator.Core.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Warning, Message = "A background loop failed; it restarts")]
     private partial void LogLoopFailed(Exception exception);
 }

@@ -1,7 +1,7 @@
 using CostOrchestrator.Grains.Configuration;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

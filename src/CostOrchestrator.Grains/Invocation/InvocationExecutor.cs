@@ -11,7 +11,7 @@ using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Invocation;
@@ -475,7 +475,7 @@ public sealed partial class InvocationExecutor
     private static RoutingDecision Decorate(RoutingDecision decision, AttemptState attempt) =>
         attempt.Notes.Count == 0 ? decision : decision with { Notes = [.. decision.Notes, .. attempt.Notes] };
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ProviderCallFailed, Level = LogLevel.Warning, Message = "Provider {ProviderId} failed for {Capability}: {Error}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ProviderCallFailed, Level = LogLevel.Warning, Message = "Provider {ProviderId} failed for {Capability}: {Error}")]
     private partial void LogProviderFailed(string providerId, string capability, string? error);
 
     private sealed class AttemptState

@@ -8,7 +8,7 @@ using CostOrchestrator.Core.Pipelines;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Pipelines;
 

@@ -7,7 +7,7 @@ using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Pipelines;
@@ -433,22 +433,22 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunLeaseLost, Level = LogLevel.Warning, Message = "Run {RunId} stopped here: its lease is held by another node")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunLeaseLost, Level = LogLevel.Warning, Message = "Run {RunId} stopped here: its lease is held by another node")]
     private partial void LogLeaseLost(string runId);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunStarted, Level = LogLevel.Information, Message = "Run {RunId} of {PipelineId} started")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunStarted, Level = LogLevel.Information, Message = "Run {RunId} of {PipelineId} started")]
     private partial void LogStarted(string runId, string pipelineId);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunFinished, Level = LogLevel.Information, Message = "Run {RunId} finished {Status} at {TotalCents}¢")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunFinished, Level = LogLevel.Information, Message = "Run {RunId} finished {Status} at {TotalCents}¢")]
     private partial void LogFinished(string runId, RunStatus status, decimal totalCents);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunQueued, Level = LogLevel.Information, Message = "Run {RunId} queued at step {Step}: {Reason}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunQueued, Level = LogLevel.Information, Message = "Run {RunId} queued at step {Step}: {Reason}")]
     private partial void LogQueued(string runId, string step, string? reason);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunResumed, Level = LogLevel.Information, Message = "Run {RunId} resumed")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunResumed, Level = LogLevel.Information, Message = "Run {RunId} resumed")]
     private partial void LogResumed(string runId);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunStepFailed, Level = LogLevel.Information, Message = "Run {RunId} step {Step} failed ({Code}): {Message}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunStepFailed, Level = LogLevel.Information, Message = "Run {RunId} step {Step} failed ({Code}): {Message}")]
     private partial void LogStepFailed(string runId, string step, string code, string message);
 
     // Thrown out of the execution when the store refuses a write because this node no longer holds the run's lease.

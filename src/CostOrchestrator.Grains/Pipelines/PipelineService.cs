@@ -3,7 +3,7 @@ using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Pipelines;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Pipelines;
 

@@ -3,7 +3,7 @@ using CostOrchestrator.Core.Registry;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Registry;
@@ -265,13 +265,13 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
         _version = version;
     }
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ProviderCircuitOpened, Level = LogLevel.Warning, Message = "Provider {ProviderId} marked down after {Failures} consecutive failures")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ProviderCircuitOpened, Level = LogLevel.Warning, Message = "Provider {ProviderId} marked down after {Failures} consecutive failures")]
     private partial void LogBreakerOpened(string providerId, int failures);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ProviderHealthChecked, Level = LogLevel.Information, Message = "Provider {ProviderId} is now {Health}: {Reason}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ProviderHealthChecked, Level = LogLevel.Information, Message = "Provider {ProviderId} is now {Health}: {Reason}")]
     private partial void LogHealthChecked(string providerId, ProviderHealth health, string? reason);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.PriceChanged, Level = LogLevel.Information, Message = "Price of provider {ProviderId} changed")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.PriceChanged, Level = LogLevel.Information, Message = "Price of provider {ProviderId} changed")]
     private partial void LogPriceChanged(string providerId);
 
     private sealed class Breaker

@@ -3,7 +3,7 @@ using System.Text;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Http;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Security;

@@ -1,5 +1,5 @@
 using CostOrchestrator.Abstractions.Serialization;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Endpoints;
 using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Security;

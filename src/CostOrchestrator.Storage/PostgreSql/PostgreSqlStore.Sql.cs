@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Storage.PostgreSql;
 

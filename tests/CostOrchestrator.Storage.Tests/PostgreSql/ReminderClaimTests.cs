@@ -1,4 +1,4 @@
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Storage.Tests.PostgreSql;
 

@@ -1,0 +1,45 @@
+namespace CostOrchestrator.Core.Diagnostics;
+
+/// <summary>Every log event id of the product, in ranges per area, so operators can filter by number.</summary>
+public static class EventIds
+{
+    // 1000-1099 grain runtime
+    public const int GrainActivated = 1000;
+    public const int GrainDeactivated = 1001;
+    public const int GrainActivationFailed = 1002;
+    public const int GrainCallFailed = 1003;
+
+    // 1100-1199 reminders
+    public const int ReminderFired = 1100;
+    public const int ReminderFailed = 1101;
+    public const int ReminderCaughtUp = 1102;
+
+    // 2000-2099 budgets
+    public const int ReservationDenied = 2000;
+    public const int ReservationsSettled = 2001;
+    public const int CostDrift = 2002;
+    public const int WindowRolled = 2003;
+
+    // 2100-2199 registry and providers
+    public const int ProviderCircuitOpened = 2100;
+    public const int ProviderHealthChecked = 2101;
+    public const int ProviderCallFailed = 2102;
+    public const int PriceChanged = 2103;
+
+    // 2200-2299 pipeline runs
+    public const int RunStarted = 2200;
+    public const int RunFinished = 2201;
+    public const int RunQueued = 2202;
+    public const int RunResumed = 2203;
+    public const int RunStepFailed = 2204;
+    public const int RunLeaseLost = 2205;
+    public const int RunRecovered = 2206;
+
+    // 3000-3099 node and storage
+    public const int NodeStarted = 3000;
+    public const int StoreMigrated = 3001;
+    public const int StoreSeeded = 3002;
+    public const int BackgroundLoopFailed = 3003;
+    public const int NodesDeclaredDead = 3004;
+    public const int NodeReRegistered = 3005;
+}
