@@ -3,16 +3,7 @@ namespace CostOrchestrator.Core.Diagnostics;
 /// <summary>Every log event id of the product, in ranges per area, so operators can filter by number.</summary>
 public static class EventIds
 {
-    // 1000-1099 grain runtime
-    public const int GrainActivated = 1000;
-    public const int GrainDeactivated = 1001;
-    public const int GrainActivationFailed = 1002;
-    public const int GrainCallFailed = 1003;
-
-    // 1100-1199 reminders
-    public const int ReminderFired = 1100;
-    public const int ReminderFailed = 1101;
-    public const int ReminderCaughtUp = 1102;
+    // 1000-1999 were the stand-in grain runtime's; Orleans logs its own events now. Not reused.
 
     // 2000-2099 budgets
     public const int ReservationDenied = 2000;
@@ -32,7 +23,7 @@ public static class EventIds
     public const int RunQueued = 2202;
     public const int RunResumed = 2203;
     public const int RunStepFailed = 2204;
-    public const int RunLeaseLost = 2205;
+    public const int RunSuperseded = 2205;
     public const int RunRecovered = 2206;
 
     // 3000-3099 node and storage
@@ -40,6 +31,5 @@ public static class EventIds
     public const int StoreMigrated = 3001;
     public const int StoreSeeded = 3002;
     public const int BackgroundLoopFailed = 3003;
-    public const int NodesDeclaredDead = 3004;
-    public const int NodeReRegistered = 3005;
+    public const int NodeStopping = 3004;
 }

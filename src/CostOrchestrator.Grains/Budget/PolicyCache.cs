@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage;
@@ -17,7 +18,7 @@ public sealed class PolicyCache
     private volatile Snapshot? _snapshot;
 
     /// <summary>Creates the cache.</summary>
-    public PolicyCache(IBudgetStore store, TimeProvider time, NodeOptions options)
+    public PolicyCache(IBudgetStore store, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
     {
         _store = store;
         _time = time;

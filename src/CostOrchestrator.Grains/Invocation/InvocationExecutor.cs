@@ -1,7 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
-using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Budget;
@@ -33,7 +33,7 @@ public sealed partial class InvocationExecutor
 
     /// <summary>Creates the executor.</summary>
     public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, ProviderAdapters adapters,
-        TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
     {
         _grains = grains;
         _store = store;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Pipelines;

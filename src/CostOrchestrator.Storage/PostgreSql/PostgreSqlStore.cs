@@ -33,8 +33,15 @@ public sealed partial class PostgreSqlStore : ICostOrchestratorStore
         }
 
         _schema = schema;
+        ConnectionString = builder.ConnectionString;
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
+
+    /// <summary>
+    /// The connection string every connection uses, schema included: Orleans' ADO.NET providers get the same one, so
+    /// their tables live beside ours.
+    /// </summary>
+    public string ConnectionString { get; }
 
     /// <summary>The schema every connection uses, or null for the connection string's default.</summary>
     public string? Schema => _schema;
