@@ -51,6 +51,7 @@ public sealed class TestCluster : IAsyncDisposable
         var node = await CostOrchestratorNode.StartAsync(new NodeBuilder
         {
             Options = new NodeOptions { NodeId = nodeId, DataDirectory = Path.Combine(_dir.Path, nodeId), RunBackgroundLoops = false },
+            Silo = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = NewStore().ConnectionString, ClusterId = Schema, ServiceId = Schema },
             Time = Time,
             StoreFactory = _ => store,
             Adapters = _adapter is null ? [] : [_adapter],
@@ -68,7 +69,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var (node, killSwitch) = _nodes[nodeId];
         killSwitch.Kill();
-        await node.DisposeAsync();
+        await node.KillAsync();
     }
 
     /// <summary>Stops a node gracefully.</summary>

@@ -39,7 +39,7 @@ public static class TestNode
             Seed = seed,
             StoreFactory = store ?? BackendUnderTest(dataDirectory),
             Adapters = simulated is null ? [] : new IProviderAdapter[] { simulated },
-        }, cancellationToken);
+        }, logging: null, cancellationToken);
     }
 
     /// <summary>
