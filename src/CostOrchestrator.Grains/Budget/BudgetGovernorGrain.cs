@@ -45,6 +45,9 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         _logger = logger;
     }
 
+    // The boundary the window reminder was last registered for (unknown after reactivation: the next tick rolls).
+    private DateTimeOffset? _nextBoundary;
+
     private string Key => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
@@ -137,6 +140,12 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         }
 
         var now = _time.GetUtcNow();
+        if (_nextBoundary is { } boundary && now < boundary)
+        {
+            // The periodic fallback tick, before the boundary this activation scheduled: nothing rolled yet.
+            return;
+        }
+
         LogWindowRolled(Key, now);
         var policy = await _store.GetPolicyAsync(Key, CancellationToken.None).ConfigureAwait(true);
         if (policy is not null)
@@ -159,6 +168,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             .Select(w => BudgetWindows.NextBoundary(w.Window, now, _options.TimeZone))
             .Where(b => b is not null)
             .Min();
+        _nextBoundary = next;
         if (next is { } due)
         {
             await this.RegisterOrUpdateReminder(WindowReminder, Max(due - now, TimeSpan.Zero), TimeSpan.FromDays(1)).ConfigureAwait(true);

@@ -22,6 +22,9 @@ public sealed record NodeBuilder
     /// <summary>Adapters; kinds not given get the built-in ones.</summary>
     public IReadOnlyList<IProviderAdapter> Adapters { get; init; } = [];
 
+    /// <summary>Further Orleans settings (membership probe timings, say), applied after the node's own. Default: none.</summary>
+    public Action<ISiloBuilder>? ConfigureSilo { get; init; }
+
     /// <summary>Seeds an empty store: registry, budgets, pipelines.</summary>
     public NodeProfile? Seed { get; init; }
 }

@@ -43,6 +43,10 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
         services.AddSingleton(options);
         services.AddKeyedSingleton(NodeClock.Key, node.Time);
+
+        // Window boundaries are computed on the domain clock, so the reminders that fire at them run on it too
+        // (both are the system clock outside tests; a test moving the domain clock moves its reminders with it).
+        services.AddKeyedSingleton(Orleans.Reminders.ReminderTimeProviderNames.Reminders, node.Time);
         services.AddSingleton(store);
         services.AddSingleton<IBudgetStore>(store);
         services.AddSingleton<IRunStore>(store);
@@ -72,6 +76,7 @@ public static class SiloBuilderExtensions
             o.ServiceId = settings.ServiceId;
         });
         silo.Configure<SiloOptions>(o => o.SiloName = options.NodeId);
+        node.ConfigureSilo?.Invoke(silo);
         var siloPort = settings.SiloPort == 0 ? FreePort() : settings.SiloPort;
         var gatewayPort = settings.GatewayPort == 0 ? FreePort() : settings.GatewayPort;
         if (settings.Clustering == SiloClustering.AdoNet)

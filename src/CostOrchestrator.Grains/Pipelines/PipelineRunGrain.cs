@@ -21,6 +21,8 @@ namespace CostOrchestrator.Grains.Pipelines;
 /// so a superseded duplicate activation cannot overwrite its successor's progress.
 /// </summary>
 // Awaits keep ConfigureAwait(true): the execution and the requests share the activation's scheduler, one at a time.
+// Placed on the silo that submits it: the node that accepted the run executes it, unless that node dies.
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemindable
 {
     /// <summary>The reminder that brings an executing run back after its silo died.</summary>

@@ -4,6 +4,8 @@ using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;
 
@@ -29,12 +31,13 @@ public sealed class WindowAndQueueTests
 
         // Nothing happens before the boundary...
         clock.Advance(TimeSpan.FromMinutes(90));
-        Assert.Equal(0, await node.FireRemindersAsync(ct));
+        Assert.Equal(RunStatus.Queued, (await node.Grains.GetGrain<IPipelineRunGrain>(second.Run.RunId).GetAsync(ct))!.Status);
 
-        // ...and at midnight the governor's reminder rolls the window and resumes the parked run.
+        // ...and at midnight the governor's Orleans reminder rolls the window and resumes the parked run.
         clock.Advance(TimeSpan.FromMinutes(30));
-        Assert.Equal(1, await node.FireRemindersAsync(ct));
-        var resumed = await node.Grains.GetGrain<IPipelineRunGrain>(second.Run.RunId).WaitAsync(ct);
+        var resumed = await Eventually.ReturnsAsync(
+            () => node.Grains.GetGrain<IPipelineRunGrain>(second.Run.RunId).WaitAsync(ct),
+            run => run?.Status == RunStatus.Succeeded, ct);
 
         Assert.Equal(RunStatus.Succeeded, resumed!.Status);
         Assert.Equal(6m, resumed.TotalCostCents);
@@ -45,8 +48,9 @@ public sealed class WindowAndQueueTests
         Assert.Equal(6m, yesterday[0].ChargedCents);
 
         // The reminder moved on to the next boundary.
-        var reminder = Assert.Single(await node.Store.GetRemindersAsync(ct));
-        Assert.Equal(BudgetWindows.NextBoundary(WindowKind.Day, clock.GetUtcNow(), TimeZoneInfo.Utc), reminder.DueAt);
+        var reminders = node.Services.GetRequiredService<IReminderTable>();
+        var reminder = await reminders.ReadRow(node.Grains.GetGrain<IBudgetGovernorGrain>("global").GetGrainId(), CostOrchestrator.Grains.Budget.BudgetGovernorGrain.WindowReminder, ct);
+        Assert.Equal(BudgetWindows.NextBoundary(WindowKind.Day, clock.GetUtcNow(), TimeZoneInfo.Utc)!.Value.UtcDateTime, reminder!.StartAt);
     }
 
     [Fact]
