@@ -5,6 +5,9 @@ using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Providers.Simulated;
 using CostOrchestrator.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CostOrchestrator.Tests.Common;
 
@@ -57,6 +60,24 @@ public static class TestNode
         var connectionString = PostgreSqlServer.RequireAsync().GetAwaiter().GetResult();
         var schema = "engine_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..16];
         return _ => new Storage.PostgreSql.PostgreSqlStore(connectionString, schema);
+    }
+
+    /// <summary>
+    /// Delivers every stored reminder to its grain now, as Orleans' reminder service would when each falls due
+    /// (Orleans' reminders run on the real clock; a test that moves the domain clock delivers them itself). A grain
+    /// decides from the domain clock whether anything is due. Returns how many were delivered.
+    /// </summary>
+    public static async Task<int> DeliverRemindersAsync(this CostOrchestratorNode node)
+    {
+        // A range whose begin equals its end wraps around the whole hash ring: every reminder.
+        var rows = await node.Services.GetRequiredService<IReminderTable>().ReadRows(0u, 0u, TestContext.Current.CancellationToken);
+        foreach (var row in rows.Reminders)
+        {
+            var now = DateTime.UtcNow;
+            await node.Grains.GetGrain<IRemindable>(row.GrainId).ReceiveReminder(row.ReminderName, new TickStatus(row.StartAt, row.Period, now), TestContext.Current.CancellationToken);
+        }
+
+        return rows.Reminders.Count;
     }
 
     public static NodeProfile SampleProfile => NodeProfile.Load(RepositoryPaths.SampleProfile);

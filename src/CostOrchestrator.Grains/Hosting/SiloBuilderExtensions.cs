@@ -43,10 +43,6 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
         services.AddSingleton(options);
         services.AddKeyedSingleton(NodeClock.Key, node.Time);
-
-        // Window boundaries are computed on the domain clock, so the reminders that fire at them run on it too
-        // (both are the system clock outside tests; a test moving the domain clock moves its reminders with it).
-        services.AddKeyedSingleton(Orleans.Reminders.ReminderTimeProviderNames.Reminders, node.Time);
         services.AddSingleton(store);
         services.AddSingleton<IBudgetStore>(store);
         services.AddSingleton<IRunStore>(store);
