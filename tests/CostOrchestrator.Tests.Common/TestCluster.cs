@@ -45,13 +45,16 @@ public sealed class TestCluster : IAsyncDisposable
 
     public PostgreSqlStore NewStore() => new(_connectionString, Schema);
 
+    // The schema's connection string for Orleans' ADO.NET clustering and reminders: their tables live beside ours.
+    private string SchemaConnectionString => new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = $"\"{Schema}\"" }.ConnectionString;
+
     public async Task<CostOrchestratorNode> StartNodeAsync(string nodeId)
     {
         var (store, killSwitch) = KillSwitchStore.Wrap(NewStore());
         var node = await CostOrchestratorNode.StartAsync(new NodeBuilder
         {
             Options = new NodeOptions { NodeId = nodeId, DataDirectory = Path.Combine(_dir.Path, nodeId), RunBackgroundLoops = false },
-            Silo = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = NewStore().ConnectionString, ClusterId = Schema, ServiceId = Schema },
+            Silo = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = SchemaConnectionString, ClusterId = Schema, ServiceId = Schema },
             // Failure detection in seconds rather than Orleans' production defaults, so a killed silo is declared dead quickly.
             ConfigureSilo = silo => silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
             {

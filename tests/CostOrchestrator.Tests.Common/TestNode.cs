@@ -21,7 +21,6 @@ public static class TestNode
         TimeProvider? time = null,
         NodeProfile? seed = null,
         SimulatedProviderAdapter? simulated = null,
-        Func<NodeOptions, ICostOrchestratorStore>? store = null,
         Func<NodeOptions, NodeOptions>? configure = null,
         string? nodeId = null,
         CancellationToken cancellationToken = default)
@@ -40,17 +39,18 @@ public static class TestNode
             Options = options,
             Time = time ?? TimeProvider.System,
             Seed = seed,
-            StoreFactory = store ?? BackendUnderTest(dataDirectory),
+            Silo = new SiloSettings { PostgresConnectionString = PostgresUnderTest(dataDirectory) },
             Adapters = simulated is null ? [] : new IProviderAdapter[] { simulated },
         }, logging: null, cancellationToken);
     }
 
     /// <summary>
-    /// The store engine tests run on: SQLite in the data directory by default; PostgreSQL when
-    /// <c>COSTORCH_TEST_BACKEND=postgres</c> (test.sh runs the engine suite both ways). The schema is derived
-    /// from the data directory, so a "restart on the same data directory" finds its data again.
+    /// The store engine tests run on: SQLite in the data directory by default (null); PostgreSQL when
+    /// <c>COSTORCH_TEST_BACKEND=postgres</c> (test.sh runs the engine suite both ways): the node's store and Orleans'
+    /// reminders in a schema derived from the data directory, so a "restart on the same data directory" finds its
+    /// data again.
     /// </summary>
-    public static Func<NodeOptions, ICostOrchestratorStore>? BackendUnderTest(string dataDirectory)
+    public static string? PostgresUnderTest(string dataDirectory)
     {
         if (Environment.GetEnvironmentVariable("COSTORCH_TEST_BACKEND") != "postgres")
         {
@@ -59,7 +59,7 @@ public static class TestNode
 
         var connectionString = PostgreSqlServer.RequireAsync().GetAwaiter().GetResult();
         var schema = "engine_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..16];
-        return _ => new Storage.PostgreSql.PostgreSqlStore(connectionString, schema);
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { SearchPath = $"\"{schema}\"" }.ConnectionString;
     }
 
     /// <summary>

@@ -95,12 +95,12 @@ public static class SiloBuilderExtensions
         }
 
         // Reminders live with the store: the same database, migrated by the same code before the silo reads them.
-        if (store is PostgreSqlStore pg)
+        if (postgres is not null)
         {
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = AdoNetInvariant;
-                o.ConnectionString = pg.ConnectionString;
+                o.ConnectionString = postgres;
             });
         }
         else if (store is SqliteStore sqlite)
@@ -110,7 +110,7 @@ public static class SiloBuilderExtensions
         }
         else
         {
-            throw new ArgumentException($"No reminder table for a store of type {store.GetType().Name}.", nameof(node));
+            throw new ArgumentException("Reminders need SiloSettings.PostgresConnectionString, or the embedded SQLite store.", nameof(node));
         }
 
         return silo;

@@ -11,7 +11,10 @@ public sealed record SiloSettings
     /// </summary>
     public SiloClustering Clustering { get; init; } = SiloClustering.Localhost;
 
-    /// <summary>The PostgreSQL connection string for ADO.NET clustering (and the store, when it is PostgreSQL).</summary>
+    /// <summary>
+    /// PostgreSQL for the node: our store (unless a store factory is given), Orleans' reminders and, with
+    /// <see cref="SiloClustering.AdoNet"/>, membership. Null: the embedded SQLite store and its reminder table.
+    /// </summary>
     public string? PostgresConnectionString { get; init; }
 
     /// <summary>

@@ -19,8 +19,9 @@ public sealed partial class PostgreSqlStore : ICostOrchestratorStore
     private readonly string? _schema;
 
     /// <summary>
-    /// A store on <paramref name="connectionString"/>. With <paramref name="schema"/>, every connection uses
-    /// that schema (its search path) and <see cref="InitializeAsync"/> creates it when absent.
+    /// A store on <paramref name="connectionString"/>. With <paramref name="schema"/> (or a connection string whose
+    /// <c>Search Path</c> names one schema), every connection uses that schema and <see cref="InitializeAsync"/>
+    /// creates it when absent.
     /// </summary>
     public PostgreSqlStore(string connectionString, string? schema = null)
     {
@@ -30,6 +31,11 @@ public sealed partial class PostgreSqlStore : ICostOrchestratorStore
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(schema);
             builder.SearchPath = QuoteIdentifier(schema);
+        }
+
+        else if (builder.SearchPath is { Length: > 0 } path && !path.Contains(',', StringComparison.Ordinal))
+        {
+            schema = path.Length > 1 && path[0] == '"' && path[^1] == '"' ? path[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : path;
         }
 
         _schema = schema;
