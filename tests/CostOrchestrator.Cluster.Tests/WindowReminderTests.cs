@@ -12,11 +12,13 @@ public sealed class WindowReminderTests
     [Fact]
     public async Task WindowReminder_TwoOfThreeSilosKilledBeforeMidnight_TheSurvivorRollsTheWindowAndWakesTheQueuedRun()
     {
-        // The domain clock runs in real time, 20 s before midnight: the governor's Orleans reminder falls due for real.
-        var clock = new OffsetTimeProvider(new DateTimeOffset(2026, 3, 10, 23, 59, 40, TimeSpan.Zero));
+        // The domain clock runs in real time; once the cluster is up it is put 30 s before midnight, so the governor's
+        // Orleans reminder falls due for real.
+        var clock = new OffsetTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         await using var cluster = await TestCluster.StartAsync(3, clock);
         var survivor = cluster["node-3"];
         await survivor.AddProvidersAsync(TestProviders.Fixed("fal", "ai-video-generate", 6m));
+        clock.SetNow(new DateTimeOffset(2026, 3, 10, 23, 59, 30, TimeSpan.Zero));
         await survivor.SetDailyLimitAsync("global", 10m);
         var pipeline = PipelineParser.Parse("""
             { "id": "nightly", "steps": [ { "name": "clip", "invoke": { "capability": "ai-video-generate", "fallback": "queue", "cache": false, "inputs": { "p": "{{ input.p }}" } } } ] }

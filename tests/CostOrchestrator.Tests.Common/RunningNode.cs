@@ -20,6 +20,8 @@ public sealed class RunningNode : IAsyncLifetime
 
     public Storage.ICostOrchestratorStore Store => _app!.Services.GetRequiredService<Storage.ICostOrchestratorStore>();
 
+    public IServiceProvider Services => _app!.Services;
+
     public Orleans.IGrainFactory Grains => _app!.Services.GetRequiredService<Orleans.IGrainFactory>();
 
     public async ValueTask InitializeAsync()
