@@ -62,9 +62,9 @@ if (output is not null)
 
 return 0;
 
-static Func<NodeOptions, CostOrchestrator.Runtime.Storage.ICostOrchestratorStore> Pg(string cs, string schema) => _ => new PostgreSqlStore(cs, schema);
+static Func<NodeOptions, CostOrchestrator.Storage.ICostOrchestratorStore> Pg(string cs, string schema) => _ => new PostgreSqlStore(cs, schema);
 
-static Task<CostOrchestratorNode> StartAsync(string dir, Func<NodeOptions, CostOrchestrator.Runtime.Storage.ICostOrchestratorStore>? store, string id) =>
+static Task<CostOrchestratorNode> StartAsync(string dir, Func<NodeOptions, CostOrchestrator.Storage.ICostOrchestratorStore>? store, string id) =>
     CostOrchestratorNode.StartAsync(new NodeBuilder
     {
         Options = new NodeOptions { NodeId = id, DataDirectory = dir, RunBackgroundLoops = false },

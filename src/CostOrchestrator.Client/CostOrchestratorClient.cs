@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
-using CostOrchestrator.Abstractions.Grains;
+using Orleans;
 using CostOrchestrator.Abstractions.Invocation;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
@@ -35,7 +35,7 @@ namespace CostOrchestrator.Client;
 /// </para>
 /// <para>The client is thread-safe; create one per node address and share it.</para>
 /// </remarks>
-public sealed class CostOrchestratorClient : IGrainFactory, IDisposable
+public sealed class CostOrchestratorClient : IDisposable
 {
     private readonly ApiConnection _connection;
 

@@ -22,7 +22,9 @@ public sealed class DashboardNode : IAsyncLifetime
 
     public Uri DashboardUrl => new(BaseAddress, "/dashboard");
 
-    public NodeHost Host => _app!.Services.GetRequiredService<NodeHost>();
+    public Storage.ICostOrchestratorStore Store => _app!.Services.GetRequiredService<Storage.ICostOrchestratorStore>();
+
+    public Orleans.IGrainFactory Grains => _app!.Services.GetRequiredService<Orleans.IGrainFactory>();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -63,7 +63,7 @@ public sealed class LargeStoreDashboardTests(DashboardNode node) : IClassFixture
     // Straight into the store (the API would take minutes): budget policies for 1,000 user scopes, 10,000 finished runs.
     private async Task SeedAsync()
     {
-        var store = node.Host.Node.Store;
+        var store = node.Store;
         for (var i = 1; i <= Scopes; i++)
         {
             await store.UpsertPolicyAsync(new BudgetPolicy

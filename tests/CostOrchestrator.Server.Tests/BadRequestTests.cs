@@ -2,7 +2,7 @@ using CostOrchestrator.Tests.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Server.Tests;
 
@@ -31,8 +31,8 @@ public sealed class BadRequestTests(RunningNode node) : IClassFixture<RunningNod
     public async Task BadRequest_GetsProblemJsonNamingTheField_AndChangesNothing(string path, string body, string code, string field)
     {
         using var client = node.Client();
-        var ledgerBefore = (await node.Host.Node.Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count;
-        var runsBefore = (await node.Host.Node.Store.ListRunsAsync(new RunQuery { Limit = 500 }, Ct)).Count;
+        var ledgerBefore = (await node.Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count;
+        var runsBefore = (await node.Store.ListRunsAsync(new RunQuery { Limit = 500 }, Ct)).Count;
 
         var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), Ct);
 
@@ -41,8 +41,8 @@ public sealed class BadRequestTests(RunningNode node) : IClassFixture<RunningNod
         var problem = await RunningNode.JsonAsync(response);
         Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.Equal(field, problem.GetProperty("field").GetString());
-        Assert.Equal(ledgerBefore, (await node.Host.Node.Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count);
-        Assert.Equal(runsBefore, (await node.Host.Node.Store.ListRunsAsync(new RunQuery { Limit = 500 }, Ct)).Count);
+        Assert.Equal(ledgerBefore, (await node.Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count);
+        Assert.Equal(runsBefore, (await node.Store.ListRunsAsync(new RunQuery { Limit = 500 }, Ct)).Count);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class BadRequestTests(RunningNode node) : IClassFixture<RunningNod
         var response = await client.PostAsync("/v1/pipelines/render-social-clip/runs", new StringContent(huge, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(await node.Host.Node.Store.ListRunsAsync(new RunQuery { PipelineId = "render-social-clip" }, Ct));
+        Assert.Empty(await node.Store.ListRunsAsync(new RunQuery { PipelineId = "render-social-clip" }, Ct));
     }
 
     [Fact]
@@ -66,6 +66,6 @@ public sealed class BadRequestTests(RunningNode node) : IClassFixture<RunningNod
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("windows[0].limit_cents", (await RunningNode.JsonAsync(response)).GetProperty("field").GetString());
-        Assert.Equal(60000m, (await node.Host.Node.BudgetAsyncOf("team:media")).Windows[0].LimitCents);
+        Assert.Equal(60000m, (await node.BudgetAsyncOf("team:media")).Windows[0].LimitCents);
     }
 }

@@ -1,7 +1,7 @@
 using CostOrchestrator.Tests.Common;
 using System.Net;
 using System.Net.Http.Json;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Server.Tests;
 
@@ -27,8 +27,8 @@ public sealed class ExplainTests(RunningNode node) : IClassFixture<RunningNode>
         Assert.True(fits.GetProperty("fits").GetBoolean());
         Assert.False(over.GetProperty("fits").GetBoolean());
         Assert.Contains("above the run's budget of 50¢", over.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
-        Assert.Empty(await node.Host.Node.Store.GetLedgerAsync(new LedgerQuery(), Ct));
-        Assert.Empty(await node.Host.Node.Store.ListRunsAsync(new RunQuery(), Ct));
+        Assert.Empty(await node.Store.GetLedgerAsync(new LedgerQuery(), Ct));
+        Assert.Empty(await node.Store.ListRunsAsync(new RunQuery(), Ct));
     }
 
     [Fact]

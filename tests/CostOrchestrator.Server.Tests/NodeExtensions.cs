@@ -8,4 +8,7 @@ internal static class NodeExtensions
 {
     public static Task<ScopeBudget> BudgetAsyncOf(this CostOrchestratorNode node, string scope) =>
         node.Grains.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(TestContext.Current.CancellationToken);
+
+    public static Task<ScopeBudget> BudgetAsyncOf(this RunningNode node, string scope) =>
+        node.Grains.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(TestContext.Current.CancellationToken);
 }

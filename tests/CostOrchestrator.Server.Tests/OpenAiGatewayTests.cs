@@ -1,7 +1,7 @@
 using CostOrchestrator.Tests.Common;
 using System.ClientModel;
 using System.Net.Http.Json;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -85,7 +85,7 @@ public sealed class OpenAiGatewayTests(RunningNode node) : IClassFixture<Running
         Assert.NotNull(refused);
         Assert.Equal(402, refused.Status);
         Assert.Contains("team:gateway", refused.Message, StringComparison.Ordinal);
-        var ledger = await node.Host.Node.Store.GetLedgerAsync(new LedgerQuery { Scope = "team:gateway" }, Ct);
+        var ledger = await node.Store.GetLedgerAsync(new LedgerQuery { Scope = "team:gateway" }, Ct);
         Assert.Equal(billed, ledger.Sum(e => e.ActualCents));
         Assert.True(ledger.Sum(e => e.ActualCents) <= 4m);
     }

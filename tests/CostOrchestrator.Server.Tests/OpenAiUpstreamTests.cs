@@ -1,7 +1,7 @@
 using System.ClientModel;
 using System.Net.Http.Json;
 using System.Text;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 using OpenAI;
 using OpenAI.Chat;
@@ -57,7 +57,7 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
         Math.Ceiling(((input - cached) * InputRate + cached * InputRate + output * OutputRate) / 1_000_000m * 1_000_000m) / 1_000_000m;
 
     private async Task<IReadOnlyList<LedgerEntry>> LedgerAsync() =>
-        (await node.Host.Node.Store.GetLedgerAsync(new LedgerQuery { Scope = "provider:upstream-gpt" }, Ct)).ToList();
+        (await node.Store.GetLedgerAsync(new LedgerQuery { Scope = "provider:upstream-gpt" }, Ct)).ToList();
 
     [Fact]
     public async Task CompleteChat_ThroughTheUpstream_LedgerEqualsTheUpstreamUsage()
@@ -142,6 +142,6 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
         Assert.NotNull(entry);
         Assert.True(entry.ActualCents > 0);
         Assert.True(entry.EstimatedCents >= 2000 * OutputRate / 1_000_000m, "the worst case covered max_tokens");
-        Assert.Equal(0m, (await node.Host.Node.BudgetAsyncOf("global")).Windows[0].ReservedCents);
+        Assert.Equal(0m, (await node.BudgetAsyncOf("global")).Windows[0].ReservedCents);
     }
 }

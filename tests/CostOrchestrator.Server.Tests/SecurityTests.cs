@@ -1,7 +1,7 @@
 using CostOrchestrator.Tests.Common;
 using System.Net;
 using System.Net.Http.Json;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Server.Tests;
 
@@ -21,7 +21,7 @@ public sealed class SecurityTests(RunningNode node) : IClassFixture<RunningNode>
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(code, (await RunningNode.JsonAsync(response)).GetProperty("code").GetString());
-        Assert.Equal(5000m, (await node.Host.Node.BudgetAsyncOf("global")).Windows[0].LimitCents);
+        Assert.Equal(5000m, (await node.BudgetAsyncOf("global")).Windows[0].LimitCents);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class SecurityTests(RunningNode node) : IClassFixture<RunningNode>
         var response = await client.DeleteAsync("/v1/providers/shotstack", Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.NotNull(await node.Host.Node.Store.GetProvidersAsync(Ct) is { } all && all.Any(p => p.ProviderId == "shotstack") ? "kept" : null);
+        Assert.NotNull(await node.Store.GetProvidersAsync(Ct) is { } all && all.Any(p => p.ProviderId == "shotstack") ? "kept" : null);
     }
 
     [Fact]
@@ -114,6 +114,6 @@ public sealed class SecurityTests(RunningNode node) : IClassFixture<RunningNode>
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
         Assert.Equal("api_key_env", (await RunningNode.JsonAsync(put)).GetProperty("field").GetString());
-        Assert.DoesNotContain(await node.Host.Node.Store.GetProvidersAsync(Ct), p => p.ProviderId == "bad-key");
+        Assert.DoesNotContain(await node.Store.GetProvidersAsync(Ct), p => p.ProviderId == "bad-key");
     }
 }

@@ -4,7 +4,7 @@ using CostOrchestrator.Abstractions.Cluster;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Security;
 using CostOrchestrator.Abstractions.Registry;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Storage.Tests;
@@ -250,86 +250,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reminders_ClaimOnce_CompleteMovesOrDeletes_ReRegistrationWins()
-    {
-        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "a", Name = "once", DueAt = _now }, Ct);
-        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "b", Name = "hourly", DueAt = _now, Period = TimeSpan.FromHours(1) }, Ct);
-        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "c", Name = "later", DueAt = _now.AddDays(1) }, Ct);
-
-        var claimed = await Store.ClaimDueRemindersAsync(_now, _now.AddMinutes(1), "n1", 10, Ct);
-        var second = await Store.ClaimDueRemindersAsync(_now, _now.AddMinutes(1), "n2", 10, Ct);
-        Assert.Equal(["a", "b"], claimed.Select(r => r.GrainKey).Order());
-        Assert.Empty(second);
-
-        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "a", Name = "once", DueAt = _now.AddDays(2) }, Ct);
-        await Store.CompleteReminderAsync(claimed.Single(r => r.GrainKey == "a"), null, Ct);
-        await Store.CompleteReminderAsync(claimed.Single(r => r.GrainKey == "b"), _now.AddHours(1), Ct);
-
-        var all = (await Store.GetRemindersAsync(Ct)).ToDictionary(r => r.GrainKey);
-        Assert.Equal(_now.AddDays(2), all["a"].DueAt);
-        Assert.Equal(_now.AddHours(1), all["b"].DueAt);
-        Assert.Equal(TimeSpan.FromHours(1), all["b"].Period);
-
-        // An expired claim (a node died while delivering) is claimable again.
-        await Store.UpsertReminderAsync(new ReminderEntry { GrainType = "G", GrainKey = "d", Name = "x", DueAt = _now }, Ct);
-        Assert.Single(await Store.ClaimDueRemindersAsync(_now, _now.AddMinutes(1), "n1", 10, Ct));
-        Assert.Single(await Store.ClaimDueRemindersAsync(_now.AddMinutes(2), _now.AddMinutes(3), "n2", 10, Ct), r => r.GrainKey == "d");
-        await Store.DeleteReminderAsync("G", "d", "x", Ct);
-        Assert.DoesNotContain(await Store.GetRemindersAsync(Ct), r => r.GrainKey == "d");
-    }
-
-    [Fact]
-    public async Task Membership_HeartbeatDeclareDeadReRegisterStop()
-    {
-        await Store.UpsertNodeAsync(new ClusterNode { NodeId = "n1", Address = "http://127.0.0.1:8081", StartedAt = _now, LastHeartbeatAt = _now, Status = NodeStatus.Live }, Ct);
-        await Store.UpsertNodeAsync(new ClusterNode { NodeId = "n2", StartedAt = _now, LastHeartbeatAt = _now, Status = NodeStatus.Live }, Ct);
-
-        Assert.True(await Store.HeartbeatAsync("n1", _now.AddSeconds(30), Ct));
-        Assert.Equal(["n2"], await Store.DeclareDeadAsync(_now.AddSeconds(10), Ct));
-        Assert.Empty(await Store.DeclareDeadAsync(_now.AddSeconds(10), Ct));
-        Assert.False(await Store.HeartbeatAsync("n2", _now.AddSeconds(31), Ct));
-
-        var nodes = (await Store.GetNodesAsync(Ct)).ToDictionary(n => n.NodeId);
-        Assert.Equal((NodeStatus.Live, "http://127.0.0.1:8081", _now.AddSeconds(30)), (nodes["n1"].Status, nodes["n1"].Address, nodes["n1"].LastHeartbeatAt));
-        Assert.Equal(NodeStatus.Dead, nodes["n2"].Status);
-
-        await Store.UpsertNodeAsync(new ClusterNode { NodeId = "n2", StartedAt = _now.AddMinutes(1), LastHeartbeatAt = _now.AddMinutes(1), Status = NodeStatus.Live }, Ct);
-        await Store.MarkStoppedAsync("n1", _now.AddMinutes(2), Ct);
-        nodes = (await Store.GetNodesAsync(Ct)).ToDictionary(n => n.NodeId);
-        Assert.Equal(NodeStatus.Live, nodes["n2"].Status);
-        Assert.Equal(NodeStatus.Stopped, nodes["n1"].Status);
-    }
-
-    [Fact]
-    public async Task RunLeases_OneHolderAtATime_ExpiryHandsOver_WritesAreFenced()
+    public async Task ClaimRun_NewestActivationWins_SupersededWritesAreRefused()
     {
         var pipeline = new PipelineDefinition { Id = "p", Steps = [] };
         var run = new RunRecord { RunId = "r1", PipelineId = "p", Status = RunStatus.Running, Pipeline = pipeline, CreatedAt = _now, Steps = [] };
+        Assert.False(await Store.ClaimRunAsync("r1", "a1", Ct));
         await Store.CreateRunAsync(run, Ct);
 
-        Assert.Equal(["r1"], await Store.GetOrphanedRunsAsync(_now, "n9", 10, Ct));
-        Assert.True(await Store.TryAcquireRunLeaseAsync("r1", "n1", _now, _now.AddSeconds(30), Ct));
-        Assert.False(await Store.TryAcquireRunLeaseAsync("r1", "n2", _now.AddSeconds(10), _now.AddSeconds(40), Ct));
-        Assert.Empty(await Store.GetOrphanedRunsAsync(_now.AddSeconds(10), "n2", 10, Ct));
-        Assert.Equal(["r1"], await Store.GetOrphanedRunsAsync(_now.AddSeconds(10), "n1", 10, Ct));
-        Assert.Equal(["r1"], await Store.RenewRunLeasesAsync("n1", ["r1"], _now.AddSeconds(40), Ct));
-        Assert.True(await Store.SaveRunAsync(run with { TotalCostCents = 1m }, "n1", Ct));
+        Assert.True(await Store.ClaimRunAsync("r1", "a1", Ct));
+        Assert.True(await Store.SaveRunAsync(run with { TotalCostCents = 1m }, "a1", Ct));
 
-        // n1 goes silent; its lease lapses and n2 takes the run over.
-        Assert.Equal(["r1"], await Store.GetOrphanedRunsAsync(_now.AddSeconds(41), "n2", 10, Ct));
-        Assert.True(await Store.TryAcquireRunLeaseAsync("r1", "n2", _now.AddSeconds(41), _now.AddSeconds(71), Ct));
-        Assert.Empty(await Store.RenewRunLeasesAsync("n1", ["r1"], _now.AddSeconds(80), Ct));
-        Assert.False(await Store.SaveRunAsync(run with { TotalCostCents = 99m }, "n1", Ct));
-        Assert.True(await Store.SaveRunAsync(run with { TotalCostCents = 2m }, "n2", Ct));
+        // A second activation (the first one's silo was declared dead) claims the run: the first can no longer write.
+        Assert.True(await Store.ClaimRunAsync("r1", "a2", Ct));
+        Assert.False(await Store.SaveRunAsync(run with { TotalCostCents = 99m }, "a1", Ct));
+        Assert.True(await Store.SaveRunAsync(run with { TotalCostCents = 2m }, "a2", Ct));
         Assert.Equal(2m, (await Store.GetRunAsync("r1", Ct))!.TotalCostCents);
-
-        await Store.ReleaseRunLeaseAsync("r1", "n1", Ct);
-        Assert.False(await Store.TryAcquireRunLeaseAsync("r1", "n3", _now.AddSeconds(50), _now.AddSeconds(80), Ct));
-        await Store.ReleaseRunLeaseAsync("r1", "n2", Ct);
-        Assert.True(await Store.TryAcquireRunLeaseAsync("r1", "n3", _now.AddSeconds(50), _now.AddSeconds(80), Ct));
-
-        await Store.SaveRunAsync(run with { Status = RunStatus.Succeeded }, "n3", Ct);
-        Assert.Empty(await Store.GetOrphanedRunsAsync(_now.AddHours(1), "n3", 10, Ct));
     }
 
     [Fact]

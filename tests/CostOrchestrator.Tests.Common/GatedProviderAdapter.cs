@@ -26,6 +26,15 @@ public sealed class GatedProviderAdapter(SimulatedProviderAdapter simulated) : I
         return gate.Item1.Task;
     }
 
+    /// <summary>Fails the calls waiting at a provider's gate, as if their process died mid-call; later calls pass.</summary>
+    public void AbandonGate(string providerId)
+    {
+        if (_gates.TryRemove(providerId, out var gate))
+        {
+            gate.Open.TrySetException(new OperationCanceledException("the caller's process died at the gate"));
+        }
+    }
+
     public void OpenGate(string providerId)
     {
         if (_gates.TryRemove(providerId, out var gate))

@@ -18,7 +18,11 @@ public sealed class RunningNode : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public NodeHost Host => _app!.Services.GetRequiredService<NodeHost>();
+    public Storage.ICostOrchestratorStore Store => _app!.Services.GetRequiredService<Storage.ICostOrchestratorStore>();
+
+    public IServiceProvider Services => _app!.Services;
+
+    public Orleans.IGrainFactory Grains => _app!.Services.GetRequiredService<Orleans.IGrainFactory>();
 
     public async ValueTask InitializeAsync()
     {

@@ -6,10 +6,10 @@ using Npgsql;
 namespace CostOrchestrator.Tests.Common;
 
 /// <summary>
-/// Our TestingHost: N nodes in one process on one PostgreSQL schema, each with its own grain runtime,
-/// store connection pool and membership entry. A node can be killed abruptly (its store connection cut
-/// mid-flight, nothing handed back) or stopped gracefully, and started again under the same id.
-/// Background loops are off: tests drive heartbeats, recovery and reminders explicitly, on a shared clock.
+/// N Orleans silos in one process forming one cluster through ADO.NET clustering on one PostgreSQL schema, each
+/// with its own store connection pool. A silo can be killed abruptly (its store connection cut mid-flight, its
+/// silo stopped without a hand-over) or stopped gracefully, and started again under the same id. Housekeeping
+/// loops are off: tests settle reservations explicitly, on a shared domain clock.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
@@ -45,12 +45,25 @@ public sealed class TestCluster : IAsyncDisposable
 
     public PostgreSqlStore NewStore() => new(_connectionString, Schema);
 
+    // The schema's connection string for Orleans' ADO.NET clustering and reminders: their tables live beside ours.
+    private string SchemaConnectionString => new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = $"\"{Schema}\"" }.ConnectionString;
+
     public async Task<CostOrchestratorNode> StartNodeAsync(string nodeId)
     {
         var (store, killSwitch) = KillSwitchStore.Wrap(NewStore());
         var node = await CostOrchestratorNode.StartAsync(new NodeBuilder
         {
             Options = new NodeOptions { NodeId = nodeId, DataDirectory = Path.Combine(_dir.Path, nodeId), RunBackgroundLoops = false },
+            Silo = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = SchemaConnectionString, ClusterId = Schema, ServiceId = Schema },
+            // Failure detection in seconds rather than Orleans' production defaults, so a killed silo is declared dead quickly.
+            ConfigureSilo = silo => silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            }),
             Time = Time,
             StoreFactory = _ => store,
             Adapters = _adapter is null ? [] : [_adapter],
@@ -68,7 +81,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var (node, killSwitch) = _nodes[nodeId];
         killSwitch.Kill();
-        await node.DisposeAsync();
+        await node.KillAsync();
     }
 
     /// <summary>Stops a node gracefully.</summary>

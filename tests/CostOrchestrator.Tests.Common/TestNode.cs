@@ -4,7 +4,10 @@ using CostOrchestrator.Grains.Configuration;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Providers.Simulated;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CostOrchestrator.Tests.Common;
 
@@ -18,7 +21,6 @@ public static class TestNode
         TimeProvider? time = null,
         NodeProfile? seed = null,
         SimulatedProviderAdapter? simulated = null,
-        Func<NodeOptions, ICostOrchestratorStore>? store = null,
         Func<NodeOptions, NodeOptions>? configure = null,
         string? nodeId = null,
         CancellationToken cancellationToken = default)
@@ -37,17 +39,18 @@ public static class TestNode
             Options = options,
             Time = time ?? TimeProvider.System,
             Seed = seed,
-            StoreFactory = store ?? BackendUnderTest(dataDirectory),
+            Silo = new SiloSettings { PostgresConnectionString = PostgresUnderTest(dataDirectory) },
             Adapters = simulated is null ? [] : new IProviderAdapter[] { simulated },
-        }, cancellationToken);
+        }, logging: null, cancellationToken);
     }
 
     /// <summary>
-    /// The store engine tests run on: SQLite in the data directory by default; PostgreSQL when
-    /// <c>COSTORCH_TEST_BACKEND=postgres</c> (test.sh runs the engine suite both ways). The schema is derived
-    /// from the data directory, so a "restart on the same data directory" finds its data again.
+    /// The store engine tests run on: SQLite in the data directory by default (null); PostgreSQL when
+    /// <c>COSTORCH_TEST_BACKEND=postgres</c> (test.sh runs the engine suite both ways): the node's store and Orleans'
+    /// reminders in a schema derived from the data directory, so a "restart on the same data directory" finds its
+    /// data again.
     /// </summary>
-    public static Func<NodeOptions, ICostOrchestratorStore>? BackendUnderTest(string dataDirectory)
+    public static string? PostgresUnderTest(string dataDirectory)
     {
         if (Environment.GetEnvironmentVariable("COSTORCH_TEST_BACKEND") != "postgres")
         {
@@ -56,7 +59,25 @@ public static class TestNode
 
         var connectionString = PostgreSqlServer.RequireAsync().GetAwaiter().GetResult();
         var schema = "engine_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..16];
-        return _ => new Storage.PostgreSql.PostgreSqlStore(connectionString, schema);
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { SearchPath = $"\"{schema}\"" }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Delivers every stored reminder to its grain now, as Orleans' reminder service would when each falls due
+    /// (Orleans' reminders run on the real clock; a test that moves the domain clock delivers them itself). A grain
+    /// decides from the domain clock whether anything is due. Returns how many were delivered.
+    /// </summary>
+    public static async Task<int> DeliverRemindersAsync(this CostOrchestratorNode node)
+    {
+        // A range whose begin equals its end wraps around the whole hash ring: every reminder.
+        var rows = await node.Services.GetRequiredService<IReminderTable>().ReadRows(0u, 0u, TestContext.Current.CancellationToken);
+        foreach (var row in rows.Reminders)
+        {
+            var now = DateTime.UtcNow;
+            await node.Grains.GetGrain<IRemindable>(row.GrainId).ReceiveReminder(row.ReminderName, new TickStatus(row.StartAt, row.Period, now), TestContext.Current.CancellationToken);
+        }
+
+        return rows.Reminders.Count;
     }
 
     public static NodeProfile SampleProfile => NodeProfile.Load(RepositoryPaths.SampleProfile);

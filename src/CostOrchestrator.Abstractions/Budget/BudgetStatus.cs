@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>The degradation status of a budget (seed 000 "Cost-Aware Degradation").</summary>
+[GenerateSerializer, Alias("costorch.BudgetStatus")]
 public enum BudgetStatus
 {
     /// <summary>Below the warn threshold: standard routing.</summary>

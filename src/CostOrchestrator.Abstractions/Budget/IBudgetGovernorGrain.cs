@@ -1,15 +1,17 @@
-using CostOrchestrator.Abstractions.Grains;
+using Orleans.Concurrency;
 
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>
 /// The budget governor of one scope (seed 000 <c>BudgetGovernorDO</c>): its policy, its windows, and the
 /// reservation protocol. <see cref="ReserveAsync"/> reserves across the request's whole chain, all or
-/// nothing; the store's transaction arbitrates between governors and nodes.
+/// nothing. Orleans keeps one activation per scope in the cluster, which
+/// handles one call at a time.
 /// </summary>
 public interface IBudgetGovernorGrain : IGrainWithStringKey
 {
     /// <summary>The scope's policy and windows now.</summary>
+    [ReadOnly]
     Task<ScopeBudget> GetBudgetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the scope's policy; takes effect for the next decision.</summary>

@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>Work priority. Only <see cref="High"/> may use a scope's overdraft head-room.</summary>
+[GenerateSerializer, Alias("costorch.Priority")]
 public enum Priority
 {
     /// <summary>Batch work; first to be parked.</summary>

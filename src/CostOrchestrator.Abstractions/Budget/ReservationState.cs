@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>The life of a reservation.</summary>
+[GenerateSerializer, Alias("costorch.ReservationState")]
 public enum ReservationState
 {
     /// <summary>Holding head-room; the invocation is in flight.</summary>

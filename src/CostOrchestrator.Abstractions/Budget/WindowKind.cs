@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>A budget window: calendar-aligned in the configured time zone, or the whole lifetime.</summary>
+[GenerateSerializer, Alias("costorch.WindowKind")]
 public enum WindowKind
 {
     /// <summary>A calendar day.</summary>

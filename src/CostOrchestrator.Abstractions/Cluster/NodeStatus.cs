@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Cluster;
 
 /// <summary>A node's membership status.</summary>
+[GenerateSerializer, Alias("costorch.NodeStatus")]
 public enum NodeStatus
 {
     /// <summary>Heartbeating.</summary>

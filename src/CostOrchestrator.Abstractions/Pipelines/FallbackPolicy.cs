@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>What a step does when no provider fits its budget.</summary>
+[GenerateSerializer, Alias("costorch.FallbackPolicy")]
 public enum FallbackPolicy
 {
     /// <summary>The step fails with a budget error; the run ends <c>budget_rejected</c>.</summary>

@@ -1,4 +1,4 @@
-using CostOrchestrator.Abstractions.Grains;
+using Orleans.Concurrency;
 
 namespace CostOrchestrator.Abstractions.Pipelines;
 

@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A run's status.</summary>
+[GenerateSerializer, Alias("costorch.RunStatus")]
 public enum RunStatus
 {
     /// <summary>Accepted, not started.</summary>

@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A step's status within a run.</summary>
+[GenerateSerializer, Alias("costorch.StepStatus")]
 public enum StepStatus
 {
     /// <summary>Not reached yet.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>How a provider charges.</summary>
+[GenerateSerializer, Alias("costorch.CostModelKind")]
 public enum CostModelKind
 {
     /// <summary>A fixed price per call (<see cref="CostModel.CentsPerInvocation"/>).</summary>

@@ -1,10 +1,10 @@
-using CostOrchestrator.Abstractions.Grains;
+using Orleans.Concurrency;
 
 namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>
 /// The authoritative price and health list of every provider (seed 000 <c>CapabilityRegistryDO</c>).
-/// One grain per node under the key <see cref="DefaultKey"/>; changes are written through the store.
+/// One grain in the cluster, under the key <see cref="DefaultKey"/>; changes are written through the store.
 /// </summary>
 public interface ICapabilityRegistryGrain : IGrainWithStringKey
 {
@@ -12,6 +12,7 @@ public interface ICapabilityRegistryGrain : IGrainWithStringKey
     const string DefaultKey = "registry";
 
     /// <summary>All providers, or those of one capability.</summary>
+    [ReadOnly]
     Task<IReadOnlyList<ProviderRecord>> GetProvidersAsync(string? capability = null, CancellationToken cancellationToken = default);
 
     /// <summary>One provider, or null.</summary>
@@ -27,6 +28,7 @@ public interface ICapabilityRegistryGrain : IGrainWithStringKey
     Task<bool> DeleteProviderAsync(string providerId, CancellationToken cancellationToken = default);
 
     /// <summary>A provider's price history, oldest first.</summary>
+    [ReadOnly]
     Task<IReadOnlyList<PriceChange>> GetPriceHistoryAsync(string providerId, CancellationToken cancellationToken = default);
 
     /// <summary>

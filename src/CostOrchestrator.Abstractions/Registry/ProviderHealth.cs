@@ -1,6 +1,7 @@
 namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>A provider's availability as the router sees it.</summary>
+[GenerateSerializer, Alias("costorch.ProviderHealth")]
 public enum ProviderHealth
 {
     /// <summary>Serving normally.</summary>

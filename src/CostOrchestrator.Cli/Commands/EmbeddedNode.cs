@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Cli.Commands;
 
-/// <summary>Starts an embedded node (SQLite in a data directory) seeded from a profile.</summary>
+/// <summary>Starts an embedded node (one Orleans silo, SQLite in a data directory) seeded from a profile.</summary>
 internal static class EmbeddedNode
 {
     public static async Task<CostOrchestratorNode> StartAsync(string dataDirectory, string? profilePath, bool verbose, CancellationToken cancellationToken)
@@ -17,7 +17,8 @@ internal static class EmbeddedNode
             PipelineRunLimits = budgets?.RunLimits() ?? new Dictionary<string, decimal>(),
             TimeZone = budgets?.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
         };
-        var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error));
-        return await CostOrchestratorNode.StartAsync(new NodeBuilder { Options = options, Seed = profile, LoggerFactory = loggerFactory }, cancellationToken).ConfigureAwait(false);
+        return await CostOrchestratorNode.StartAsync(new NodeBuilder { Options = options, Seed = profile },
+            logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error),
+            cancellationToken).ConfigureAwait(false);
     }
 }

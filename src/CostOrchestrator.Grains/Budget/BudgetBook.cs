@@ -1,7 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Budget;
 
@@ -17,7 +18,7 @@ public sealed class BudgetBook
     private readonly NodeOptions _options;
 
     /// <summary>Creates the book.</summary>
-    public BudgetBook(IBudgetStore store, PolicyCache policies, TimeProvider time, NodeOptions options)
+    public BudgetBook(IBudgetStore store, PolicyCache policies, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
     {
         _store = store;
         _policies = policies;

@@ -1,9 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Budget;
@@ -11,9 +11,12 @@ namespace CostOrchestrator.Grains.Budget;
 /// <summary>
 /// The governor of one scope. Reservations go through the governor of the chain's narrowest limited
 /// scope; the store's single transaction over the whole chain is what makes them race-free across
-/// governors and nodes. The grain owns its scope's window reminder: at each boundary it rolls the
-/// window (new spend rows start at zero by construction) and wakes runs parked by <c>fallback: queue</c>.
+/// governors and nodes. The grain owns its scope's window reminder (an Orleans reminder, so it fires on
+/// whichever silo is alive): at each boundary it rolls the window (new spend rows start at zero by
+/// construction) and wakes runs parked by <c>fallback: queue</c>.
 /// </summary>
+// Awaits in grains keep ConfigureAwait(true): continuations must run on the activation's scheduler (one turn at a
+// time, and the only place Orleans lets a grain register reminders or read its identity).
 public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, IRemindable
 {
     /// <summary>The name of the window-boundary reminder.</summary>
@@ -28,9 +31,9 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     private readonly NodeOptions _options;
     private readonly ILogger<BudgetGovernorGrain> _logger;
 
-    /// <summary>Created by the grain runtime.</summary>
+    /// <summary>Created by Orleans on activation.</summary>
     public BudgetGovernorGrain(ICostOrchestratorStore store, BudgetBook book, PolicyCache policies, QueuedRunWaker waker, ReservationBatcher batcher,
-        TimeProvider time, NodeOptions options, ILogger<BudgetGovernorGrain> logger)
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<BudgetGovernorGrain> logger)
     {
         _batcher = batcher;
         _store = store;
@@ -42,9 +45,14 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         _logger = logger;
     }
 
+    // The boundary the window reminder was last registered for (unknown after reactivation: the next tick rolls).
+    private DateTimeOffset? _nextBoundary;
+
+    private string Key => this.GetPrimaryKeyString();
+
     /// <inheritdoc />
     public async Task<ScopeBudget> GetBudgetAsync(CancellationToken cancellationToken = default) =>
-        (await _book.GetAsync([Key], cancellationToken).ConfigureAwait(false))[0];
+        (await _book.GetAsync([Key], cancellationToken).ConfigureAwait(true))[0];
 
     /// <inheritdoc />
     public async Task<ScopeBudget> SetPolicyAsync(BudgetPolicy policy, CancellationToken cancellationToken = default)
@@ -61,13 +69,13 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             throw new ArgumentException(string.Join("; ", errors), nameof(policy));
         }
 
-        await _store.UpsertPolicyAsync(policy, cancellationToken).ConfigureAwait(false);
+        await _store.UpsertPolicyAsync(policy, cancellationToken).ConfigureAwait(true);
         _policies.Invalidate();
-        await ScheduleBoundaryAsync(policy, cancellationToken).ConfigureAwait(false);
+        await ScheduleBoundaryAsync(policy, cancellationToken).ConfigureAwait(true);
 
         // A raised limit may let parked runs continue.
-        await _waker.WakeAsync(cancellationToken).ConfigureAwait(false);
-        return await GetBudgetAsync(cancellationToken).ConfigureAwait(false);
+        await _waker.WakeAsync(cancellationToken).ConfigureAwait(true);
+        return await GetBudgetAsync(cancellationToken).ConfigureAwait(true);
     }
 
     /// <inheritdoc />
@@ -80,7 +88,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         }
 
         var now = _time.GetUtcNow();
-        var targets = await _book.TargetsAsync(request.Chain, request.Priority, cancellationToken).ConfigureAwait(false);
+        var targets = await _book.TargetsAsync(request.Chain, request.Priority, cancellationToken).ConfigureAwait(true);
         var outcome = await _batcher.ReserveAsync(new StoreReservation
         {
             ReservationId = "res_" + Guid.NewGuid().ToString("N"),
@@ -91,7 +99,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             CreatedAt = now,
             ExpiresAt = now + (request.Ttl ?? _options.ReservationTtl),
             Attribution = request.Attribution,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(true);
 
         if (outcome.Denial is { } denial)
         {
@@ -109,7 +117,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             throw new ArgumentOutOfRangeException(nameof(actualCents), "actual_cents must not be negative.");
         }
 
-        var committed = await _store.CommitAsync(reservationId, Core.Money.Cents.RoundUp(actualCents), tokens, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var committed = await _store.CommitAsync(reservationId, Core.Money.Cents.RoundUp(actualCents), tokens, _time.GetUtcNow(), cancellationToken).ConfigureAwait(true);
         if (committed is { ActualCents: { } actual } && actual > committed.AmountCents)
         {
             // The provider billed more than its declared worst case: recorded, and the cause of a drift alert.
@@ -124,25 +132,35 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         _store.ReleaseAsync(reservationId, cancellationToken);
 
     /// <inheritdoc />
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick, CancellationToken cancellationToken)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        ArgumentNullException.ThrowIfNull(tick);
         if (reminderName != WindowReminder)
         {
             return;
         }
 
-        LogWindowRolled(Key, tick.DueAt, tick.MissedTicks);
-        var policy = await _store.GetPolicyAsync(Key, cancellationToken).ConfigureAwait(false);
-        if (policy is not null)
+        var now = _time.GetUtcNow();
+        if (_nextBoundary is { } boundary && now < boundary)
         {
-            await ScheduleBoundaryAsync(policy, cancellationToken).ConfigureAwait(false);
+            // The periodic fallback tick, before the boundary this activation scheduled: nothing rolled yet.
+            return;
         }
 
-        await _waker.WakeAsync(cancellationToken).ConfigureAwait(false);
+        LogWindowRolled(Key, now);
+        var policy = await _store.GetPolicyAsync(Key, CancellationToken.None).ConfigureAwait(true);
+        if (policy is not null)
+        {
+            await ScheduleBoundaryAsync(policy, CancellationToken.None).ConfigureAwait(true);
+        }
+
+        await _waker.WakeAsync(CancellationToken.None).ConfigureAwait(true);
     }
 
-    /// <summary>Registers the reminder for the next boundary of any calendar window of the policy.</summary>
+    /// <summary>
+    /// Registers the reminder for the next boundary of any calendar window of the policy. Orleans reminders are
+    /// periodic; the period is only a fallback, since every delivery registers the reminder again for the next
+    /// boundary (months and DST days are not a fixed length).
+    /// </summary>
     internal async Task ScheduleBoundaryAsync(BudgetPolicy policy, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -150,25 +168,28 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             .Select(w => BudgetWindows.NextBoundary(w.Window, now, _options.TimeZone))
             .Where(b => b is not null)
             .Min();
+        _nextBoundary = next;
         if (next is { } due)
         {
-            await Reminders.RegisterAsync(GrainType, Key, WindowReminder, due, period: null, cancellationToken).ConfigureAwait(false);
+            await this.RegisterOrUpdateReminder(WindowReminder, Max(due - now, TimeSpan.Zero), TimeSpan.FromDays(1)).ConfigureAwait(true);
         }
-        else
+        else if (await this.GetReminder(WindowReminder).ConfigureAwait(true) is { } reminder)
         {
-            await Reminders.UnregisterAsync(GrainType, Key, WindowReminder, cancellationToken).ConfigureAwait(false);
+            await this.UnregisterReminder(reminder).ConfigureAwait(true);
         }
     }
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ReservationDenied, Level = LogLevel.Information,
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ReservationDenied, Level = LogLevel.Information,
         Message = "Reservation of {Requested}¢ denied by {Scope}: spent {Spent}¢ + reserved {Reserved}¢ of {Limit}¢")]
     private partial void LogDenied(string scope, decimal requested, decimal spent, decimal reserved, decimal limit);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.CostDrift, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.CostDrift, Level = LogLevel.Warning,
         Message = "Reservation {ReservationId} on {ProviderId}: billed {Actual}¢ above the declared worst case {Reserved}¢")]
     private partial void LogDrift(string reservationId, string? providerId, decimal reserved, decimal actual);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.WindowRolled, Level = LogLevel.Information,
-        Message = "Budget window of {Scope} rolled at {DueAt} (missed ticks: {Missed}); waking queued runs")]
-    private partial void LogWindowRolled(string scope, DateTimeOffset dueAt, int missed);
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.WindowRolled, Level = LogLevel.Information,
+        Message = "Budget window of {Scope} rolled at {Now}; waking queued runs")]
+    private partial void LogWindowRolled(string scope, DateTimeOffset now);
 }

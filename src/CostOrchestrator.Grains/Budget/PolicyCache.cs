@@ -1,6 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Budget;
 
@@ -17,7 +18,7 @@ public sealed class PolicyCache
     private volatile Snapshot? _snapshot;
 
     /// <summary>Creates the cache.</summary>
-    public PolicyCache(IBudgetStore store, TimeProvider time, NodeOptions options)
+    public PolicyCache(IBudgetStore store, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
     {
         _store = store;
         _time = time;

@@ -1,6 +1,5 @@
-using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Budget;
 
@@ -11,20 +10,18 @@ namespace CostOrchestrator.Grains.Budget;
 public sealed class QueuedRunWaker
 {
     private readonly IRunStore _runs;
-    private readonly IServiceProvider _services;
+    private readonly IGrainFactory _grains;
 
     /// <summary>Creates the waker.</summary>
-    public QueuedRunWaker(IRunStore runs, IServiceProvider services)
+    public QueuedRunWaker(IRunStore runs, IGrainFactory grains)
     {
         _runs = runs;
-        _services = services;
+        _grains = grains;
     }
 
     /// <summary>Resumes every queued run. Returns how many were woken.</summary>
     public async Task<int> WakeAsync(CancellationToken cancellationToken)
     {
-        // The grain factory is resolved late: the runtime itself depends on the grains that use this waker.
-        var grains = (IGrainFactory)_services.GetService(typeof(IGrainFactory))!;
         // Collect first, then resume: resumed runs leave the queued set, which would shift a paged listing.
         var queued = new List<string>();
         while (true)
@@ -39,7 +36,7 @@ public sealed class QueuedRunWaker
 
         foreach (var runId in queued)
         {
-            await grains.GetGrain<IPipelineRunGrain>(runId).ResumeAsync(cancellationToken).ConfigureAwait(false);
+            await _grains.GetGrain<IPipelineRunGrain>(runId).ResumeAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return queued.Count;

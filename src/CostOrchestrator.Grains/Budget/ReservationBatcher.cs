@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Budget;
 

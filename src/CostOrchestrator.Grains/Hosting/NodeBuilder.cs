@@ -1,9 +1,6 @@
 using CostOrchestrator.Grains.Configuration;
 using CostOrchestrator.Providers;
-using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Hosting;
 
@@ -13,21 +10,21 @@ public sealed record NodeBuilder
     /// <summary>Node settings.</summary>
     public NodeOptions Options { get; init; } = new();
 
-    /// <summary>Creates the store. Default: SQLite in the data directory.</summary>
+    /// <summary>How the silo clusters. Default: one localhost silo.</summary>
+    public SiloSettings Silo { get; init; } = new();
+
+    /// <summary>Creates the store. Default: PostgreSQL when <see cref="SiloSettings.PostgresConnectionString"/> is set, else SQLite in the data directory.</summary>
     public Func<NodeOptions, ICostOrchestratorStore>? StoreFactory { get; init; }
 
-    /// <summary>The clock. Default: the system clock.</summary>
+    /// <summary>The domain clock (windows, TTLs, cache expiry). Default: the system clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Logging. Default: none.</summary>
-    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
-
-    /// <summary>Adapters; kinds not given get the built-in ones (simulated, command).</summary>
+    /// <summary>Adapters; kinds not given get the built-in ones.</summary>
     public IReadOnlyList<IProviderAdapter> Adapters { get; init; } = [];
+
+    /// <summary>Further Orleans settings (membership probe timings, say), applied after the node's own. Default: none.</summary>
+    public Action<ISiloBuilder>? ConfigureSilo { get; init; }
 
     /// <summary>Seeds an empty store: registry, budgets, pipelines.</summary>
     public NodeProfile? Seed { get; init; }
-
-    /// <summary>Grain runtime settings.</summary>
-    public GrainRuntimeOptions Runtime { get; init; } = new();
 }

@@ -1,9 +1,9 @@
 namespace CostOrchestrator.Grains.Hosting;
 
-/// <summary>Settings of one node.</summary>
+/// <summary>Settings of one node's domain (budgets, runs, providers); how the silo clusters is <see cref="SiloSettings"/>.</summary>
 public sealed record NodeOptions
 {
-    /// <summary>This node's id. Default: host name and process id.</summary>
+    /// <summary>This node's id (logs, the silo's name). Default: host name and process id.</summary>
     public string NodeId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>Where the embedded store and artifacts live. Default: ./data.</summary>
@@ -52,19 +52,7 @@ public sealed record NodeOptions
     /// <summary>Group-commit writers per node (transactions in flight at once). Default: 2.</summary>
     public int ReservationWriters { get; init; } = 2;
 
-    /// <summary>How long a node's claim on a running pipeline lasts without renewal. Default: 30 seconds.</summary>
-    public TimeSpan RunLeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How often a node heartbeats and renews its run leases. Default: 5 seconds.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>A node silent this long is declared dead. Default: 20 seconds.</summary>
-    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>The address this node serves HTTP on, recorded in membership. Default: none.</summary>
-    public string? Address { get; init; }
-
-    /// <summary>Run background loops (reminders, settling, health checks, idle collection). Tests drive them by hand. Default: true.</summary>
+    /// <summary>Run background loops (settling expired reservations, health checks). Tests drive them by hand. Default: true.</summary>
     public bool RunBackgroundLoops { get; init; } = true;
 
     /// <summary>The artifacts directory under the data directory.</summary>

@@ -1,7 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
-using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Budget;
@@ -11,7 +11,7 @@ using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Invocation;
@@ -33,7 +33,7 @@ public sealed partial class InvocationExecutor
 
     /// <summary>Creates the executor.</summary>
     public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, ProviderAdapters adapters,
-        TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
     {
         _grains = grains;
         _store = store;
@@ -475,7 +475,7 @@ public sealed partial class InvocationExecutor
     private static RoutingDecision Decorate(RoutingDecision decision, AttemptState attempt) =>
         attempt.Notes.Count == 0 ? decision : decision with { Notes = [.. decision.Notes, .. attempt.Notes] };
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ProviderCallFailed, Level = LogLevel.Warning, Message = "Provider {ProviderId} failed for {Capability}: {Error}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ProviderCallFailed, Level = LogLevel.Warning, Message = "Provider {ProviderId} failed for {Capability}: {Error}")]
     private partial void LogProviderFailed(string providerId, string capability, string? error);
 
     private sealed class AttemptState

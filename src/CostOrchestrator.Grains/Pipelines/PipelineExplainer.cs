@@ -1,5 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
-using CostOrchestrator.Abstractions.Grains;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Budget;
@@ -8,7 +8,7 @@ using CostOrchestrator.Core.Pipelines;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Pipelines;
 
@@ -17,7 +17,7 @@ namespace CostOrchestrator.Grains.Pipelines;
 /// chosen now and why, expected and worst-case cost with fan-out and retries, what the cache already holds,
 /// and whether it fits the run's budget and every scope's head-room. Nothing is invoked or reserved.
 /// </summary>
-public sealed class PipelineExplainer(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, TimeProvider time, NodeOptions options)
+public sealed class PipelineExplainer(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
 {
     /// <summary>Explains a validated pipeline for an input.</summary>
     public async Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, CancellationToken cancellationToken)

@@ -6,22 +6,31 @@ using CostOrchestrator.Core.Pipelines;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Grains.Invocation;
-using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Pipelines;
 
 /// <summary>
-/// One pipeline run. Steps execute in the background (not as a grain turn, so reads and cancellation
-/// are served meanwhile); only that execution writes the record. Every completed invocation is
-/// journaled before the run moves on, and a resumed run replays the journal instead of invoking again.
+/// One pipeline run. Steps execute in the background on the activation's scheduler (not as a request, so
+/// reads and cancellation are served meanwhile); only that execution writes the record. Every completed
+/// invocation is journaled before the run moves on, and a resumed run replays the journal instead of invoking
+/// again. While it executes, an Orleans reminder stands: if the silo dies, the reminder activates the run on a
+/// surviving silo, which continues it from the journal. Each activation claims the run's record before writing,
+/// so a superseded duplicate activation cannot overwrite its successor's progress.
 /// </summary>
-public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
+// Awaits keep ConfigureAwait(true): the execution and the requests share the activation's scheduler, one at a time.
+// Placed on the silo that submits it: the node that accepted the run executes it, unless that node dies.
+[Orleans.Placement.PreferLocalPlacement]
+public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemindable
 {
+    /// <summary>The reminder that brings an executing run back after its silo died.</summary>
+    public const string ResumeReminder = "resume";
+
     private readonly ICostOrchestratorStore _store;
     private readonly InvocationExecutor _executor;
-    private readonly RunLeases _leases;
+    private readonly string _activationId = Guid.NewGuid().ToString("N");
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<PipelineRunGrain> _logger;
@@ -31,34 +40,53 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     private DateTimeOffset _stintStartedAt;
     private bool _cancelRequested;
 
-    /// <summary>Created by the grain runtime.</summary>
-    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, RunLeases leases, TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
+    /// <summary>Created by Orleans on activation.</summary>
+    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
     {
         _store = store;
         _executor = executor;
-        _leases = leases;
         _time = time;
         _options = options;
         _logger = logger;
     }
+
+    private string Key => this.GetPrimaryKeyString();
 
     private bool IsExecuting => _execution is { IsCompleted: false };
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(false);
+        _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(true);
+        if (_record is null)
+        {
+            return;
+        }
+
+        // From here on only this activation may write the run (a stale duplicate's next save is refused).
+        await _store.ClaimRunAsync(Key, _activationId, cancellationToken).ConfigureAwait(true);
+        if (_record is { } record && IsActive(record.Status))
+        {
+            // Left running by a silo that died or stopped: whoever activates the run continues it from its journal.
+            LogRecovered(Key);
+            await BeginAsync(record with { Resumes = record.Resumes + 1 }, cancellationToken).ConfigureAwait(true);
+        }
     }
 
     /// <inheritdoc />
-    public override async Task OnDeactivateAsync(CancellationToken cancellationToken)
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        // Activation alone resumes a running run (OnActivateAsync); a reminder of a run no longer executing is dropped.
+        IsExecuting || reminderName != ResumeReminder ? Task.CompletedTask : DropResumeReminderAsync();
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_execution is { } execution)
         {
-            // The node is stopping, not the run: leave it running in the store and hand the lease back so
-            // another node (or this one after a restart) continues it from the journal.
+            // The silo is stopping, not the run: leave it running in the store; its reminder (or the next call)
+            // activates it again on a live silo, which continues from the journal.
             _cancel?.Cancel();
-            await execution.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await execution.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
     }
 
@@ -66,15 +94,10 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     public async Task<RunRecord> StartAsync(RunSubmission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if (_record is { } existing)
+        if (_record is not null)
         {
-            // A run left running by a node that stopped is resumed from its journal by whoever starts it next.
-            if (existing.Status is RunStatus.Running or RunStatus.Pending && !IsExecuting)
-            {
-                await BeginAsync(existing with { Resumes = existing.Resumes + 1 }, cancellationToken).ConfigureAwait(false);
-            }
-
-            return _record!;
+            // Submitting again returns the run as it is (a running one was resumed on activation).
+            return _record;
         }
 
         var pipeline = submission.Pipeline;
@@ -92,28 +115,21 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
             Steps = pipeline.Steps.Select(s => new StepRecord { Name = s.Name, Capability = s.Invoke.Capability }).ToList(),
         };
 
-        if (!await _store.CreateRunAsync(record, cancellationToken).ConfigureAwait(false))
+        if (!await _store.CreateRunAsync(record, cancellationToken).ConfigureAwait(true))
         {
-            _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(false);
+            _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(true);
             return _record!;
         }
 
+        await _store.ClaimRunAsync(Key, _activationId, cancellationToken).ConfigureAwait(true);
+
         _record = record;
-        await BeginAsync(record, cancellationToken).ConfigureAwait(false);
+        await BeginAsync(record, cancellationToken).ConfigureAwait(true);
         return _record!;
     }
 
     /// <inheritdoc />
-    public async Task<RunRecord?> GetAsync(CancellationToken cancellationToken = default)
-    {
-        if (!IsExecuting && _record is { } known && IsActive(known.Status))
-        {
-            // Another node holds the lease and writes the progress: read it from the store.
-            _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(false);
-        }
-
-        return _record;
-    }
+    public Task<RunRecord?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_record);
 
     /// <inheritdoc />
     public async Task<RunRecord?> WaitAsync(CancellationToken cancellationToken = default)
@@ -122,24 +138,12 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
         {
             if (_execution is { IsCompleted: false } execution)
             {
-                await execution.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await execution.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
                 cancellationToken.ThrowIfCancellationRequested();
                 continue;
             }
 
-            if (_record is null || !IsActive(_record.Status))
-            {
-                return _record;
-            }
-
-            // Executing on another node (or about to be taken over): follow its progress in the store.
-            var fresh = await GetAsync(cancellationToken).ConfigureAwait(false);
-            if (fresh is null || !IsActive(fresh.Status))
-            {
-                return fresh;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken).ConfigureAwait(false);
+            return _record;
         }
     }
 
@@ -154,12 +158,12 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
         if (IsExecuting)
         {
             _cancelRequested = true;
-            await _cancel!.CancelAsync().ConfigureAwait(false);
-            await _execution!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _cancel!.CancelAsync().ConfigureAwait(true);
+            await _execution!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             return _record;
         }
 
-        await SaveAsync(record with { Status = RunStatus.Cancelled, CompletedAt = _time.GetUtcNow(), Error = new RunError { Code = "cancelled", Message = "cancelled by a caller" } }, CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(record with { Status = RunStatus.Cancelled, CompletedAt = _time.GetUtcNow(), Error = new RunError { Code = "cancelled", Message = "cancelled by a caller" } }, CancellationToken.None).ConfigureAwait(true);
         return _record;
     }
 
@@ -169,7 +173,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
         if (_record is { Status: RunStatus.Queued } queued && !IsExecuting)
         {
             LogResumed(Key);
-            await BeginAsync(queued with { Status = RunStatus.Running, QueuedReason = null, Resumes = queued.Resumes + 1 }, cancellationToken).ConfigureAwait(false);
+            await BeginAsync(queued with { Status = RunStatus.Running, QueuedReason = null, Resumes = queued.Resumes + 1 }, cancellationToken).ConfigureAwait(true);
         }
 
         return _record;
@@ -179,42 +183,47 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 
     private async Task BeginAsync(RunRecord record, CancellationToken cancellationToken)
     {
+        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)).ConfigureAwait(true);
         var execution = new CancellationTokenSource();
-        if (!await _leases.TryAcquireAsync(Key, execution, cancellationToken).ConfigureAwait(false))
-        {
-            // Another live node is executing this run; reads follow it through the store.
-            execution.Dispose();
-            _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         var now = _time.GetUtcNow();
         _stintStartedAt = now;
         _cancelRequested = false;
         _cancel?.Dispose();
         _cancel = execution;
-        await SaveAsync(record with { Status = RunStatus.Running, StartedAt = record.StartedAt ?? now }, cancellationToken).ConfigureAwait(false);
-        var keepAlive = KeepAlive();
-        var token = execution.Token;
+        await SaveAsync(record with { Status = RunStatus.Running, StartedAt = record.StartedAt ?? now }, cancellationToken).ConfigureAwait(true);
+        // Idle collection counts requests, not background work: keep the activation while the run may still execute.
+        this.DelayDeactivation(TimeSpan.FromSeconds(record.Pipeline.Limits.TimeoutSeconds) + TimeSpan.FromMinutes(1));
         LogStarted(Key, record.PipelineId);
 
-        // Runs on the thread pool, outside any turn: the run's reads and cancellation stay responsive.
-        _execution = Task.Run(async () =>
+        // Not awaited: the execution continues on this activation's scheduler between requests, so reads and
+        // cancellation are served while a provider call is in flight.
+        _execution = RunExecutionAsync(execution.Token);
+    }
+
+    private async Task RunExecutionAsync(CancellationToken token)
+    {
+        try
         {
-            try
-            {
-                await ExecuteAsync(token).ConfigureAwait(false);
-            }
-            catch (LeaseLostException)
-            {
-                LogLeaseLost(Key);
-            }
-            finally
-            {
-                keepAlive.Dispose();
-                await _leases.ReleaseAsync(Key, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }, CancellationToken.None);
+            await ExecuteAsync(token).ConfigureAwait(true);
+        }
+        catch (SupersededException)
+        {
+            LogSuperseded(Key);
+            return;
+        }
+
+        if (_record is { } record && !IsActive(record.Status))
+        {
+            await DropResumeReminderAsync().ConfigureAwait(true);
+        }
+    }
+
+    private async Task DropResumeReminderAsync()
+    {
+        if (await this.GetReminder(ResumeReminder).ConfigureAwait(true) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder).ConfigureAwait(true);
+        }
     }
 
     private async Task ExecuteAsync(CancellationToken cancelToken)
@@ -229,7 +238,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
         var token = linked.Token;
         try
         {
-            var journal = (await _store.GetJournalAsync(Key, token).ConfigureAwait(false)).ToDictionary(j => (j.StepIndex, j.Item));
+            var journal = (await _store.GetJournalAsync(Key, token).ConfigureAwait(true)).ToDictionary(j => (j.StepIndex, j.Item));
             var results = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             for (var i = 0; i < pipeline.Steps.Count; i++)
             {
@@ -245,10 +254,10 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
                     continue;
                 }
 
-                var stepOutcome = await ExecuteStepAsync(i, step, journal, results, token).ConfigureAwait(false);
+                var stepOutcome = await ExecuteStepAsync(i, step, journal, results, token).ConfigureAwait(true);
                 if (stepOutcome is not null)
                 {
-                    await FinishAsync(stepOutcome.Value.Status, stepOutcome.Value.Error, output: null).ConfigureAwait(false);
+                    await FinishAsync(stepOutcome.Value.Status, stepOutcome.Value.Error, output: null).ConfigureAwait(true);
                     return;
                 }
 
@@ -259,19 +268,19 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
             }
 
             var last = _record!.Steps.LastOrDefault(s => s.Result is not null)?.Result;
-            await FinishAsync(RunStatus.Succeeded, error: null, last).ConfigureAwait(false);
+            await FinishAsync(RunStatus.Succeeded, error: null, last).ConfigureAwait(true);
         }
         catch (OperationCanceledException) when (cancelToken.IsCancellationRequested && _cancelRequested)
         {
-            await FinishAsync(RunStatus.Cancelled, new RunError { Code = "cancelled", Message = "cancelled by a caller" }, output: null).ConfigureAwait(false);
+            await FinishAsync(RunStatus.Cancelled, new RunError { Code = "cancelled", Message = "cancelled by a caller" }, output: null).ConfigureAwait(true);
         }
         catch (OperationCanceledException) when (cancelToken.IsCancellationRequested)
         {
-            // The node is stopping or lost the lease: the run stays running in the store for whoever continues it.
+            // The silo is stopping: the run stays running in the store for whichever activation continues it.
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            await FinishAsync(RunStatus.Failed, new RunError { Code = "limit_exceeded", Field = "limits.timeout_seconds", Message = $"the run exceeded limits.timeout_seconds ({limits.TimeoutSeconds}s)" }, output: null).ConfigureAwait(false);
+            await FinishAsync(RunStatus.Failed, new RunError { Code = "limit_exceeded", Field = "limits.timeout_seconds", Message = $"the run exceeded limits.timeout_seconds ({limits.TimeoutSeconds}s)" }, output: null).ConfigureAwait(true);
         }
     }
 
@@ -300,7 +309,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
             items = list.Value.EnumerateArray().Select(e => (JsonElement?)e.Clone()).ToList();
         }
 
-        await UpdateStepAsync(index, s => s with { Status = StepStatus.Running }).ConfigureAwait(false);
+        await UpdateStepAsync(index, s => s with { Status = StepStatus.Running }).ConfigureAwait(true);
         var outputs = new List<JsonElement>(items.Count);
         for (var item = 0; item < items.Count; item++)
         {
@@ -309,7 +318,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
                 outputs.Add(replay.Result);
                 if (!_record!.Steps[index].Invocations.Any(x => x.Item == item))
                 {
-                    await UpdateStepAsync(index, s => s with { Invocations = [.. s.Invocations, replay.Invocation] }).ConfigureAwait(false);
+                    await UpdateStepAsync(index, s => s with { Invocations = [.. s.Invocations, replay.Invocation] }).ConfigureAwait(true);
                 }
 
                 continue;
@@ -354,19 +363,19 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
                 RunRemainingCents = run.BudgetLimitCents is { } limit ? Math.Max(0m, limit - run.TotalCostCents) : null,
                 IdempotencyPrefix = $"{Key}/{index}/{item}/g{run.Resumes}",
                 TryTakeRetry = () => retriesUsed < pipeline.Limits.MaxRetries && ++retriesUsed > 0,
-            }, token).ConfigureAwait(false);
+            }, token).ConfigureAwait(true);
 
             if (outcome.Decision is { } decision && _record!.Steps[index].Decision is null)
             {
-                await UpdateStepAsync(index, s => s with { Decision = decision }).ConfigureAwait(false);
+                await UpdateStepAsync(index, s => s with { Decision = decision }).ConfigureAwait(true);
             }
 
-            await SaveAsync(_record! with { RetriesUsed = retriesUsed }, token).ConfigureAwait(false);
+            await SaveAsync(_record! with { RetriesUsed = retriesUsed }, token).ConfigureAwait(true);
             if (outcome.Succeeded)
             {
                 var invocation = outcome.Record!;
-                await _store.AppendJournalAsync(new JournalEntry { RunId = Key, StepIndex = index, Item = item, Invocation = invocation, Result = outcome.Result!.Value }, token).ConfigureAwait(false);
-                await UpdateStepAsync(index, s => s with { Invocations = [.. s.Invocations, invocation] }).ConfigureAwait(false);
+                await _store.AppendJournalAsync(new JournalEntry { RunId = Key, StepIndex = index, Item = item, Invocation = invocation, Result = outcome.Result!.Value }, token).ConfigureAwait(true);
+                await UpdateStepAsync(index, s => s with { Invocations = [.. s.Invocations, invocation] }).ConfigureAwait(true);
                 outputs.Add(outcome.Result!.Value);
                 continue;
             }
@@ -374,15 +383,15 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
             if (outcome.Queued)
             {
                 LogQueued(Key, step.Name, outcome.Error?.Message);
-                await UpdateStepAsync(index, s => s with { Status = StepStatus.Pending, Error = outcome.Error }).ConfigureAwait(false);
+                await UpdateStepAsync(index, s => s with { Status = StepStatus.Pending, Error = outcome.Error }).ConfigureAwait(true);
                 var active = _record!.ActiveSeconds + (_time.GetUtcNow() - _stintStartedAt).TotalSeconds;
-                await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = outcome.Error?.Message, ActiveSeconds = active }, CancellationToken.None).ConfigureAwait(false);
+                await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = outcome.Error?.Message, ActiveSeconds = active }, CancellationToken.None).ConfigureAwait(true);
                 return null;
             }
 
             if (outcome.NothingFitted && invoke.Optional)
             {
-                await UpdateStepAsync(index, s => s with { Status = StepStatus.Skipped, Error = outcome.Error }).ConfigureAwait(false);
+                await UpdateStepAsync(index, s => s with { Status = StepStatus.Skipped, Error = outcome.Error }).ConfigureAwait(true);
                 return null;
             }
 
@@ -393,7 +402,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 
         var result = invoke.ForEach is null ? outputs[0] : JsonSerializer.SerializeToElement(outputs);
         results[step.Name] = result;
-        await UpdateStepAsync(index, s => s with { Status = StepStatus.Succeeded, Result = result, Error = null }).ConfigureAwait(false);
+        await UpdateStepAsync(index, s => s with { Status = StepStatus.Succeeded, Result = result, Error = null }).ConfigureAwait(true);
         return null;
     }
 
@@ -410,22 +419,21 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
     {
         var steps = _record!.Steps.ToList();
         steps[index] = change(steps[index]);
-        await SaveAsync(_record with { Steps = steps }, CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(_record with { Steps = steps }, CancellationToken.None).ConfigureAwait(true);
     }
 
     private async Task FinishAsync(RunStatus status, RunError? error, JsonElement? output)
     {
-        await SaveAsync(_record! with { Status = status, Error = error, Output = output, CompletedAt = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(_record! with { Status = status, Error = error, Output = output, CompletedAt = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(true);
         LogFinished(Key, status, _record!.TotalCostCents);
     }
 
     private async Task SaveAsync(RunRecord record, CancellationToken cancellationToken)
     {
         var summarized = RunTotals.Summarize(record);
-        var owner = IsExecuting || _leases.Holds(Key) ? _options.NodeId : null;
-        if (!await _store.SaveRunAsync(summarized, owner, cancellationToken).ConfigureAwait(false))
+        if (!await _store.SaveRunAsync(summarized, _activationId, cancellationToken).ConfigureAwait(true))
         {
-            throw new LeaseLostException();
+            throw new SupersededException();
         }
 
         _record = summarized;
@@ -433,24 +441,27 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunLeaseLost, Level = LogLevel.Warning, Message = "Run {RunId} stopped here: its lease is held by another node")]
-    private partial void LogLeaseLost(string runId);
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunSuperseded, Level = LogLevel.Warning, Message = "Run {RunId} stopped here: a newer activation claimed it")]
+    private partial void LogSuperseded(string runId);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunStarted, Level = LogLevel.Information, Message = "Run {RunId} of {PipelineId} started")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunRecovered, Level = LogLevel.Information, Message = "Run {RunId} continues from its journal on this silo")]
+    private partial void LogRecovered(string runId);
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunStarted, Level = LogLevel.Information, Message = "Run {RunId} of {PipelineId} started")]
     private partial void LogStarted(string runId, string pipelineId);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunFinished, Level = LogLevel.Information, Message = "Run {RunId} finished {Status} at {TotalCents}¢")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunFinished, Level = LogLevel.Information, Message = "Run {RunId} finished {Status} at {TotalCents}¢")]
     private partial void LogFinished(string runId, RunStatus status, decimal totalCents);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunQueued, Level = LogLevel.Information, Message = "Run {RunId} queued at step {Step}: {Reason}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunQueued, Level = LogLevel.Information, Message = "Run {RunId} queued at step {Step}: {Reason}")]
     private partial void LogQueued(string runId, string step, string? reason);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunResumed, Level = LogLevel.Information, Message = "Run {RunId} resumed")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunResumed, Level = LogLevel.Information, Message = "Run {RunId} resumed")]
     private partial void LogResumed(string runId);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.RunStepFailed, Level = LogLevel.Information, Message = "Run {RunId} step {Step} failed ({Code}): {Message}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunStepFailed, Level = LogLevel.Information, Message = "Run {RunId} step {Step} failed ({Code}): {Message}")]
     private partial void LogStepFailed(string runId, string step, string code, string message);
 
-    // Thrown out of the execution when the store refuses a write because this node no longer holds the run's lease.
-    private sealed class LeaseLostException : Exception;
+    // Thrown out of the execution when the store refuses a write because a newer activation claimed the run.
+    private sealed class SupersededException : Exception;
 }

@@ -1,17 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Registry;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
-using CostOrchestrator.Runtime.Grains;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Registry;
 
 /// <summary>
-/// Prices and health of every provider. Records are written through the store (a price change on one
-/// node routes the next call on every node once the refresh interval passes); latency and error rate
-/// are tracked in memory per node and persisted with health changes.
+/// Prices and health of every provider: one activation in the cluster (Orleans places it), so the circuit breaker,
+/// latency EWMA and error rate see every node's calls. Records are written through the store and persisted with
+/// health changes; a price change routes the next call on every node.
 /// </summary>
 public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistryGrain
 {
@@ -32,7 +32,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     private DateTimeOffset _checkedVersionAt;
 
     /// <summary>Created by the grain runtime.</summary>
-    public CapabilityRegistryGrain(ICostOrchestratorStore store, ProviderAdapters adapters, TimeProvider time, NodeOptions options, ILogger<CapabilityRegistryGrain> logger)
+    public CapabilityRegistryGrain(ICostOrchestratorStore store, ProviderAdapters adapters, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<CapabilityRegistryGrain> logger)
     {
         _store = store;
         _adapters = adapters;
@@ -44,11 +44,12 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken) => RefreshAsync(force: true, cancellationToken);
 
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<ProviderRecord>> GetProvidersAsync(string? capability = null, CancellationToken cancellationToken = default)
     {
-        await RefreshAsync(force: false, cancellationToken).ConfigureAwait(false);
-        await HalfOpenExpiredBreakersAsync(cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(force: false, cancellationToken).ConfigureAwait(true);
+        await HalfOpenExpiredBreakersAsync(cancellationToken).ConfigureAwait(true);
         return _providers.Values
             .Where(p => capability is null || p.Capability == capability)
             .OrderBy(p => p.Capability, StringComparer.Ordinal)
@@ -59,7 +60,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     /// <inheritdoc />
     public async Task<ProviderRecord?> GetProviderAsync(string providerId, CancellationToken cancellationToken = default)
     {
-        await RefreshAsync(force: false, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(force: false, cancellationToken).ConfigureAwait(true);
         return _providers.GetValueOrDefault(providerId);
     }
 
@@ -73,7 +74,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
             throw new ArgumentException(string.Join("; ", errors), nameof(provider));
         }
 
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(true);
         var now = _time.GetUtcNow();
         var existing = _providers.GetValueOrDefault(provider.ProviderId);
         var priceChanged = existing is null || existing.CostModel != provider.CostModel;
@@ -84,7 +85,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
             ErrorRate = existing?.ErrorRate ?? provider.ErrorRate,
         };
         var change = priceChanged ? new PriceChange { ProviderId = record.ProviderId, CostModel = record.CostModel, ChangedAt = record.PriceUpdatedAt } : null;
-        var stored = await _store.UpsertProviderAsync(record, change, cancellationToken).ConfigureAwait(false);
+        var stored = await _store.UpsertProviderAsync(record, change, cancellationToken).ConfigureAwait(true);
         _providers[stored.ProviderId] = stored;
         if (priceChanged && existing is not null)
         {
@@ -98,7 +99,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     public async Task<ProviderRecord?> UpdateProviderAsync(string providerId, ProviderUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(true);
         if (!_providers.TryGetValue(providerId, out var existing))
         {
             return null;
@@ -127,7 +128,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
         }
 
         var change = update.CostModel is null ? null : new PriceChange { ProviderId = providerId, CostModel = record.CostModel, ChangedAt = record.PriceUpdatedAt };
-        var stored = await _store.UpsertProviderAsync(record, change, cancellationToken).ConfigureAwait(false);
+        var stored = await _store.UpsertProviderAsync(record, change, cancellationToken).ConfigureAwait(true);
         _providers[providerId] = stored;
         return stored;
     }
@@ -135,7 +136,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     /// <inheritdoc />
     public async Task<bool> DeleteProviderAsync(string providerId, CancellationToken cancellationToken = default)
     {
-        var deleted = await _store.DeleteProviderAsync(providerId, cancellationToken).ConfigureAwait(false);
+        var deleted = await _store.DeleteProviderAsync(providerId, cancellationToken).ConfigureAwait(true);
         _providers.Remove(providerId);
         _breakers.Remove(providerId);
         return deleted;
@@ -184,20 +185,20 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
         }
 
         _breakers[providerId] = breaker;
-        _providers[providerId] = persist ? await _store.UpsertProviderAsync(updated, null, cancellationToken).ConfigureAwait(false) : updated;
+        _providers[providerId] = persist ? await _store.UpsertProviderAsync(updated, null, cancellationToken).ConfigureAwait(true) : updated;
     }
 
     /// <inheritdoc />
     public async Task<int> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(true);
         var down = 0;
         foreach (var provider in _providers.Values.ToList())
         {
             var adapter = _adapters.For(provider.Kind);
             var report = adapter is null
                 ? new ProviderHealthReport(false, $"no adapter for kind '{provider.Kind}' on this node")
-                : await adapter.CheckHealthAsync(provider, cancellationToken).ConfigureAwait(false);
+                : await adapter.CheckHealthAsync(provider, cancellationToken).ConfigureAwait(true);
             ProviderRecord? changed = null;
             if (!report.Healthy && provider.Health != ProviderHealth.Down && !IsFrom(provider, OperatorPrefix))
             {
@@ -210,7 +211,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
 
             if (changed is not null)
             {
-                _providers[provider.ProviderId] = await _store.UpsertProviderAsync(changed, null, cancellationToken).ConfigureAwait(false);
+                _providers[provider.ProviderId] = await _store.UpsertProviderAsync(changed, null, cancellationToken).ConfigureAwait(true);
                 LogHealthChecked(provider.ProviderId, changed.Health, changed.HealthReason);
             }
 
@@ -236,7 +237,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
             {
                 breaker.OpenUntil = null;
                 var halfOpen = p with { Health = ProviderHealth.Degraded, HealthReason = BreakerPrefix + "half-open after cooldown" };
-                _providers[providerId] = await _store.UpsertProviderAsync(halfOpen, null, cancellationToken).ConfigureAwait(false);
+                _providers[providerId] = await _store.UpsertProviderAsync(halfOpen, null, cancellationToken).ConfigureAwait(true);
             }
         }
     }
@@ -250,13 +251,13 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
         }
 
         _checkedVersionAt = now;
-        var version = await _store.GetRegistryVersionAsync(cancellationToken).ConfigureAwait(false);
+        var version = await _store.GetRegistryVersionAsync(cancellationToken).ConfigureAwait(true);
         if (version == _version)
         {
             return;
         }
 
-        var stored = await _store.GetProvidersAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await _store.GetProvidersAsync(cancellationToken).ConfigureAwait(true);
         var previous = _providers;
         _providers = stored.ToDictionary(
             p => p.ProviderId,
@@ -265,13 +266,13 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
         _version = version;
     }
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ProviderCircuitOpened, Level = LogLevel.Warning, Message = "Provider {ProviderId} marked down after {Failures} consecutive failures")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ProviderCircuitOpened, Level = LogLevel.Warning, Message = "Provider {ProviderId} marked down after {Failures} consecutive failures")]
     private partial void LogBreakerOpened(string providerId, int failures);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.ProviderHealthChecked, Level = LogLevel.Information, Message = "Provider {ProviderId} is now {Health}: {Reason}")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.ProviderHealthChecked, Level = LogLevel.Information, Message = "Provider {ProviderId} is now {Health}: {Reason}")]
     private partial void LogHealthChecked(string providerId, ProviderHealth health, string? reason);
 
-    [LoggerMessage(EventId = Runtime.Diagnostics.EventIds.PriceChanged, Level = LogLevel.Information, Message = "Price of provider {ProviderId} changed")]
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.PriceChanged, Level = LogLevel.Information, Message = "Price of provider {ProviderId} changed")]
     private partial void LogPriceChanged(string providerId);
 
     private sealed class Breaker

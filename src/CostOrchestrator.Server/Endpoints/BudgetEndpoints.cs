@@ -1,3 +1,4 @@
+using CostOrchestrator.Storage;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Server.Hosting;
@@ -11,21 +12,21 @@ public static class BudgetEndpoints
 {
     public static void MapBudgetEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/budgets", async (HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapGet("/v1/budgets", async (HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
         {
             var caller = context.Caller();
-            var scopes = (await host.Node.Store.GetPoliciesAsync(ct)).Select(p => p.Scope).Where(caller.CanRead).ToList();
+            var scopes = (await store.GetPoliciesAsync(ct)).Select(p => p.Scope).Where(caller.CanRead).ToList();
             var budgets = new List<ScopeBudget>(scopes.Count);
             foreach (var scope in scopes)
             {
-                budgets.Add(await host.Node.Grains.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(ct));
+                budgets.Add(await grains.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(ct));
             }
 
             // The tightest first: that is what an operator looks for.
             return TypedResults.Ok(budgets.OrderByDescending(b => b.Windows.Select(w => w.PctConsumed).DefaultIfEmpty(0m).Max()).ThenBy(b => b.Scope, StringComparer.Ordinal));
         }).RequireCaller();
 
-        app.MapGet("/v1/budgets/{scope}", async (string scope, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapGet("/v1/budgets/{scope}", async (string scope, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
         {
             if (!ScopeChain.IsValid(scope))
             {
@@ -33,11 +34,11 @@ public static class BudgetEndpoints
             }
 
             return context.Caller().CanRead(scope)
-                ? Results.Ok(await host.Node.Grains.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(ct))
+                ? Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(ct))
                 : Problems.Forbidden($"this key may not read {scope}");
         }).RequireCaller();
 
-        app.MapPut("/v1/budgets/{scope}", async (string scope, HttpRequest request, NodeHost host, CancellationToken ct) =>
+        app.MapPut("/v1/budgets/{scope}", async (string scope, HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<BudgetPolicyBody>(request, ct);
             if (problem is not null)
@@ -49,10 +50,10 @@ public static class BudgetEndpoints
             var errors = BudgetPolicyValidator.Validate(policy);
             return errors.Count > 0
                 ? Problems.Validation("invalid_budget", errors)
-                : Results.Ok(await host.Node.Grains.GetGrain<IBudgetGovernorGrain>(scope).SetPolicyAsync(policy, ct));
+                : Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(scope).SetPolicyAsync(policy, ct));
         }).RequireAdmin();
 
-        app.MapPost("/v1/reservations", async (HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/reservations", async (HttpRequest request, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<ReservationRequest>(request, ct);
             if (problem is not null)
@@ -80,11 +81,11 @@ public static class BudgetEndpoints
                 return Problems.Forbidden("this key may not charge that chain: it must name the key's scopes and no other org, team, project, user or work item");
             }
 
-            var outcome = await host.Node.Grains.GetGrain<IBudgetGovernorGrain>(body.Chain[^1]).ReserveAsync(body, ct);
+            var outcome = await grains.GetGrain<IBudgetGovernorGrain>(body.Chain[^1]).ReserveAsync(body, ct);
             return outcome.Denial is { } denial ? Problems.Budget(denial) : Results.Created($"/v1/reservations/{outcome.Reservation!.ReservationId}", outcome.Reservation);
         }).RequireCaller();
 
-        app.MapPost("/v1/reservations/{id}/commit", async (string id, HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/reservations/{id}/commit", async (string id, HttpRequest request, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<CommitBody>(request, ct);
             if (problem is not null)
@@ -97,27 +98,27 @@ public static class BudgetEndpoints
                 return Problems.Invalid("actual_cents", "must be a non-negative number of cents with at most six decimals");
             }
 
-            var existing = await host.Node.Store.GetReservationAsync(id, ct);
+            var existing = await store.GetReservationAsync(id, ct);
             if (existing is null || !context.Caller().CanCharge(existing.Chain))
             {
                 return Problems.NotFound($"reservation '{id}'");
             }
 
-            return Results.Ok(await host.Node.Grains.GetGrain<IBudgetGovernorGrain>(existing.Chain[^1]).CommitAsync(id, body.ActualCents, body.Tokens, ct));
+            return Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(existing.Chain[^1]).CommitAsync(id, body.ActualCents, body.Tokens, ct));
         }).RequireCaller();
 
-        app.MapPost("/v1/reservations/{id}/release", async (string id, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/reservations/{id}/release", async (string id, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
         {
-            var existing = await host.Node.Store.GetReservationAsync(id, ct);
+            var existing = await store.GetReservationAsync(id, ct);
             if (existing is null || !context.Caller().CanCharge(existing.Chain))
             {
                 return Problems.NotFound($"reservation '{id}'");
             }
 
-            return Results.Ok(await host.Node.Grains.GetGrain<IBudgetGovernorGrain>(existing.Chain[^1]).ReleaseAsync(id, ct));
+            return Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(existing.Chain[^1]).ReleaseAsync(id, ct));
         }).RequireCaller();
 
-        app.MapPost("/v1/keys", async (HttpRequest request, NodeHost host, ApiKeyService keys, CancellationToken ct) =>
+        app.MapPost("/v1/keys", async (HttpRequest request, ICostOrchestratorStore store, ApiKeyService keys, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<KeyBody>(request, ct);
             if (problem is not null)
@@ -130,14 +131,14 @@ public static class BudgetEndpoints
                 return Problems.Invalid("scopes", "must list one or more 'kind:value' scopes (a key cannot be bound to global)");
             }
 
-            var (key, secret) = await keys.CreateAsync(body.Name, body.Scopes, host.Node.Store, ct);
+            var (key, secret) = await keys.CreateAsync(body.Name, body.Scopes, store, ct);
             return Results.Created($"/v1/keys/{key.KeyId}", new { key, secret, note = "the secret is shown once and stored only as its SHA-256" });
         }).RequireAdmin();
 
-        app.MapGet("/v1/keys", async (NodeHost host, CancellationToken ct) => TypedResults.Ok(await host.Node.Store.GetApiKeysAsync(ct))).RequireAdmin();
+        app.MapGet("/v1/keys", async (ICostOrchestratorStore store, CancellationToken ct) => TypedResults.Ok(await store.GetApiKeysAsync(ct))).RequireAdmin();
 
-        app.MapDelete("/v1/keys/{id}", async (string id, NodeHost host, TimeProvider time, CancellationToken ct) =>
-            await host.Node.Store.RevokeApiKeyAsync(id, time.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"key '{id}'")).RequireAdmin();
+        app.MapDelete("/v1/keys/{id}", async (string id, ICostOrchestratorStore store, TimeProvider time, CancellationToken ct) =>
+            await store.RevokeApiKeyAsync(id, time.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"key '{id}'")).RequireAdmin();
     }
 
     /// <summary>PUT /v1/budgets/{scope}.</summary>

@@ -1,10 +1,10 @@
+using CostOrchestrator.Grains.Hosting;
 using System.Globalization;
 using System.Text;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
-using CostOrchestrator.Runtime.Storage;
-using CostOrchestrator.Server.Hosting;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Http;
 
 namespace CostOrchestrator.Server.Endpoints;
@@ -15,29 +15,25 @@ public static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", async (NodeHost host, CancellationToken ct) =>
+        // Kestrel starts after the silo is active (the silo is a hosted service registered first): a request that
+        // reaches this route finds the node up; ready means its store answers too.
+        app.MapGet("/readyz", async (ICostOrchestratorStore store, NodeOptions nodeOptions, CancellationToken ct) =>
         {
-            if (!host.IsStarted)
-            {
-                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "not_ready", "the node is starting");
-            }
-
             try
             {
-                await host.Node.Store.GetRegistryVersionAsync(ct);
-                return Results.Ok(new { status = "ready", node_id = host.Node.Options.NodeId, storage = host.Node.Store.Backend });
+                await store.GetRegistryVersionAsync(ct);
+                return Results.Ok(new { status = "ready", node_id = nodeOptions.NodeId, storage = store.Backend });
             }
             catch (StoreUnavailableException ex)
             {
                 return Problems.Of(StatusCodes.Status503ServiceUnavailable, "store_unavailable", ex.Message);
             }
         });
-        app.MapGet("/metrics", async (NodeHost host, CancellationToken ct) => Results.Text(await RenderMetricsAsync(host, ct), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", async (IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) => Results.Text(await RenderMetricsAsync(grains, store, ct), "text/plain; version=0.0.4"));
     }
 
-    private static async Task<string> RenderMetricsAsync(NodeHost host, CancellationToken ct)
+    private static async Task<string> RenderMetricsAsync(IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct)
     {
-        var node = host.Node;
         var text = new StringBuilder();
         static string F(decimal value) => value.ToString(CultureInfo.InvariantCulture);
         static string L(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
@@ -45,9 +41,9 @@ public static class HealthEndpoints
         text.AppendLine("# HELP costorch_budget_spent_cents Cents committed in the current window.");
         text.AppendLine("# TYPE costorch_budget_spent_cents gauge");
         var lines = new List<(string Name, string Labels, decimal Value)>();
-        foreach (var policy in await node.Store.GetPoliciesAsync(ct))
+        foreach (var policy in await store.GetPoliciesAsync(ct))
         {
-            var budget = await node.Grains.GetGrain<IBudgetGovernorGrain>(policy.Scope).GetBudgetAsync(ct);
+            var budget = await grains.GetGrain<IBudgetGovernorGrain>(policy.Scope).GetBudgetAsync(ct);
             foreach (var window in budget.Windows)
             {
                 var labels = $"scope=\"{L(budget.Scope)}\",window=\"{window.Window.ToString().ToLowerInvariant()}\"";
@@ -73,7 +69,7 @@ public static class HealthEndpoints
 
         text.AppendLine("# HELP costorch_provider_up 1 when the provider is routable (healthy or degraded).");
         text.AppendLine("# TYPE costorch_provider_up gauge");
-        var providers = await node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(null, ct);
+        var providers = await grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(null, ct);
         foreach (var provider in providers)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"costorch_provider_up{{provider=\"{L(provider.ProviderId)}\",capability=\"{L(provider.Capability)}\"}} {(provider.Health == ProviderHealth.Down ? 0 : 1)}");
@@ -87,7 +83,7 @@ public static class HealthEndpoints
 
         text.AppendLine("# HELP costorch_recent_runs Runs among the latest 1000, by status.");
         text.AppendLine("# TYPE costorch_recent_runs gauge");
-        var runs = await node.Store.ListRunsAsync(new RunQuery { Limit = 1000 }, ct);
+        var runs = await store.ListRunsAsync(new RunQuery { Limit = 1000 }, ct);
         foreach (var status in Enum.GetValues<RunStatus>())
         {
             var name = System.Text.Json.JsonSerializer.Serialize(status, Abstractions.Serialization.CostOrchestratorJson.Options).Trim('"');

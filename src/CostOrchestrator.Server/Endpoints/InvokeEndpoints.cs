@@ -1,3 +1,4 @@
+using CostOrchestrator.Grains.Pipelines;
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Invocation;
@@ -17,7 +18,7 @@ public static class InvokeEndpoints
 {
     public static void MapInvokeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/capabilities/{capability}/invoke", async (string capability, HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/capabilities/{capability}/invoke", async (string capability, HttpRequest request, HttpContext context, PipelineService pipelines, InvocationExecutor executor, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<InvokeRequest>(request, ct);
             if (problem is not null)
@@ -40,7 +41,7 @@ public static class InvokeEndpoints
                 return Problems.Invalid("min_quality", "must be 1, 2 or 3");
             }
 
-            var capabilities = await host.Node.Pipelines.CapabilitiesAsync(ct);
+            var capabilities = await pipelines.CapabilitiesAsync(ct);
             if (!capabilities.Contains(capability))
             {
                 return Problems.Of(StatusCodes.Status404NotFound, "unknown_capability", $"no provider serves '{capability}'", "capability");
@@ -58,7 +59,6 @@ public static class InvokeEndpoints
             }
 
             var key = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
-            var executor = host.Node.Services.GetRequiredService<InvocationExecutor>();
             var outcome = await executor.InvokeAsync(new InvocationContext
             {
                 Capability = capability,

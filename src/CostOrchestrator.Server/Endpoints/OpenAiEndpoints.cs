@@ -1,3 +1,4 @@
+using CostOrchestrator.Storage;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,15 +24,15 @@ public static partial class OpenAiEndpoints
 
     public static void MapOpenAiEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/models", async (NodeHost host, CancellationToken ct) =>
+        app.MapGet("/v1/models", async (IGrainFactory grains, CancellationToken ct) =>
         {
-            var providers = await host.Node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
+            var providers = await grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
             var models = new List<object> { Model("auto", "costorchestrator"), Model(Capability, "costorchestrator") };
             models.AddRange(providers.Where(p => p.Health != ProviderHealth.Down).Select(p => Model(p.Model ?? p.ProviderId, p.ProviderId)));
             return Results.Ok(new { @object = "list", data = models });
         }).AddEndpointFilter(OpenAiAuth);
 
-        app.MapPost("/v1/chat/completions", async (HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/chat/completions", async (HttpRequest request, HttpContext context, IGrainFactory grains, InvocationExecutor executor, CancellationToken ct) =>
         {
             var (body, error) = await ReadRequestAsync(request, ct);
             if (error is not null)
@@ -46,7 +47,7 @@ public static partial class OpenAiEndpoints
                 return OpenAiError(StatusCodes.Status403Forbidden, scopeError, "permission_denied", "forbidden");
             }
 
-            var providers = await host.Node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
+            var providers = await grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
             IReadOnlyCollection<string>? only = null;
             if (model is not ("auto" or Capability))
             {
@@ -77,7 +78,6 @@ public static partial class OpenAiEndpoints
                 IdempotencyPrefix = "chat/" + (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N")),
             };
 
-            var executor = host.Node.Services.GetRequiredService<InvocationExecutor>();
             if (stream)
             {
                 var streamed = await StreamAsync(executor, invocation with { UseCache = false }, body, context.Response, ct);
@@ -172,7 +172,7 @@ public static partial class OpenAiEndpoints
     {
         var http = context.HttpContext;
         var caller = await http.RequestServices.GetRequiredService<ApiKeyService>()
-            .AuthenticateAsync(http.Request, http.RequestServices.GetRequiredService<NodeHost>().Node.Store, http.RequestAborted);
+            .AuthenticateAsync(http.Request, http.RequestServices.GetRequiredService<ICostOrchestratorStore>(), http.RequestAborted);
         if (!caller.IsAuthenticated)
         {
             return OpenAiError(StatusCodes.Status401Unauthorized, "Incorrect or missing API key: send 'Authorization: Bearer <key>'.", "invalid_request_error", "invalid_api_key");

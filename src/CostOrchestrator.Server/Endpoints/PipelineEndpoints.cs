@@ -1,7 +1,8 @@
+using CostOrchestrator.Grains.Pipelines;
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Security;
@@ -13,7 +14,7 @@ public static class PipelineEndpoints
 {
     public static void MapPipelineEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/pipelines/{id}", async (string id, HttpRequest request, NodeHost host, CancellationToken ct) =>
+        app.MapPut("/v1/pipelines/{id}", async (string id, HttpRequest request, PipelineService pipelines, CancellationToken ct) =>
         {
             using var reader = new StreamReader(request.Body);
             string document;
@@ -26,7 +27,7 @@ public static class PipelineEndpoints
                 return Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "the request body is larger than the node accepts");
             }
 
-            var parsed = await host.Node.Pipelines.ParseAsync(document, id, ct);
+            var parsed = await pipelines.ParseAsync(document, id, ct);
             if (!parsed.IsValid)
             {
                 return Problems.Validation("invalid_pipeline", parsed.Errors);
@@ -37,16 +38,16 @@ public static class PipelineEndpoints
                 return Problems.Validation("invalid_pipeline", [new FieldError("id", $"'{parsed.Pipeline.Id}' does not match the path ('{id}')")]);
             }
 
-            await host.Node.Pipelines.SaveAsync(parsed.Pipeline, ct);
+            await pipelines.SaveAsync(parsed.Pipeline, ct);
             return Results.Ok(parsed.Pipeline);
         }).RequireAdmin();
 
-        app.MapGet("/v1/pipelines", async (NodeHost host, CancellationToken ct) => TypedResults.Ok(await host.Node.Store.GetPipelinesAsync(ct))).RequireCaller();
+        app.MapGet("/v1/pipelines", async (ICostOrchestratorStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPipelinesAsync(ct))).RequireCaller();
 
-        app.MapGet("/v1/pipelines/{id}", async (string id, NodeHost host, CancellationToken ct) =>
-            await host.Node.Store.GetPipelineAsync(id, ct) is { } pipeline ? Results.Ok(pipeline) : Problems.NotFound($"pipeline '{id}'")).RequireCaller();
+        app.MapGet("/v1/pipelines/{id}", async (string id, ICostOrchestratorStore store, CancellationToken ct) =>
+            await store.GetPipelineAsync(id, ct) is { } pipeline ? Results.Ok(pipeline) : Problems.NotFound($"pipeline '{id}'")).RequireCaller();
 
-        app.MapPost("/v1/pipelines/{id}/runs", async (string id, HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/pipelines/{id}/runs", async (string id, HttpRequest request, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, PipelineService pipelines, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<RunBody>(request, ct);
             if (problem is not null)
@@ -54,11 +55,11 @@ public static class PipelineEndpoints
                 return problem;
             }
 
-            var pipeline = await host.Node.Store.GetPipelineAsync(id, ct);
-            return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await SubmitAsync(pipeline, body!.Input, body.Wait, context, host, ct);
+            var pipeline = await store.GetPipelineAsync(id, ct);
+            return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await SubmitAsync(pipeline, body!.Input, body.Wait, context, grains, pipelines, ct);
         }).RequireCaller();
 
-        app.MapPost("/v1/runs", async (HttpRequest request, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/runs", async (HttpRequest request, HttpContext context, IGrainFactory grains, PipelineService pipelines, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<InlineRunBody>(request, ct);
             if (problem is not null)
@@ -66,16 +67,16 @@ public static class PipelineEndpoints
                 return problem;
             }
 
-            var parsed = await host.Node.Pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
+            var parsed = await pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
             if (!parsed.IsValid)
             {
                 return Problems.Validation("invalid_pipeline", parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
             }
 
-            return await SubmitAsync(parsed.Pipeline!, body.Input, body.Wait, context, host, ct);
+            return await SubmitAsync(parsed.Pipeline!, body.Input, body.Wait, context, grains, pipelines, ct);
         }).RequireCaller();
 
-        app.MapPost("/v1/pipelines/{id}/explain", async (string id, HttpRequest request, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/pipelines/{id}/explain", async (string id, HttpRequest request, ICostOrchestratorStore store, PipelineExplainer explainer, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<RunBody>(request, ct);
             if (problem is not null)
@@ -83,11 +84,11 @@ public static class PipelineEndpoints
                 return problem;
             }
 
-            var pipeline = await host.Node.Store.GetPipelineAsync(id, ct);
-            return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await ExplainAsync(pipeline, body!.Input, host, ct);
+            var pipeline = await store.GetPipelineAsync(id, ct);
+            return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await ExplainAsync(pipeline, body!.Input, explainer, ct);
         }).RequireCaller();
 
-        app.MapPost("/v1/explain", async (HttpRequest request, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/explain", async (HttpRequest request, PipelineService pipelines, PipelineExplainer explainer, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<InlineRunBody>(request, ct);
             if (problem is not null)
@@ -95,19 +96,19 @@ public static class PipelineEndpoints
                 return problem;
             }
 
-            var parsed = await host.Node.Pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
+            var parsed = await pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
             return parsed.IsValid
-                ? await ExplainAsync(parsed.Pipeline!, body.Input, host, ct)
+                ? await ExplainAsync(parsed.Pipeline!, body.Input, explainer, ct)
                 : Problems.Validation("invalid_pipeline", parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
         }).RequireCaller();
 
-        app.MapGet("/v1/runs/{id}", async (string id, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapGet("/v1/runs/{id}", async (string id, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
         {
-            var run = await host.Node.Grains.GetGrain<IPipelineRunGrain>(id).GetAsync(ct);
+            var run = await grains.GetGrain<IPipelineRunGrain>(id).GetAsync(ct);
             return run is not null && CanSee(context.Caller(), run) ? Results.Ok(run) : Problems.NotFound($"run '{id}'");
         }).RequireCaller();
 
-        app.MapGet("/v1/runs", async (string? pipeline, string? status, int? limit, int? offset, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapGet("/v1/runs", async (string? pipeline, string? status, int? limit, int? offset, HttpContext context, ICostOrchestratorStore store, CancellationToken ct) =>
         {
             RunStatus? parsedStatus = null;
             if (status is not null)
@@ -127,14 +128,14 @@ public static class PipelineEndpoints
                 return Problems.Invalid(limit is < 1 or > 500 ? "limit" : "offset", "limit is 1..500, offset 0 or more");
             }
 
-            var runs = await host.Node.Store.ListRunsAsync(new RunQuery { PipelineId = pipeline, Status = parsedStatus, Limit = limit ?? 50, Offset = offset ?? 0 }, ct);
+            var runs = await store.ListRunsAsync(new RunQuery { PipelineId = pipeline, Status = parsedStatus, Limit = limit ?? 50, Offset = offset ?? 0 }, ct);
             var caller = context.Caller();
             return Results.Ok(runs.Where(r => CanSee(caller, r)).Select(Summary));
         }).RequireCaller();
 
-        app.MapPost("/v1/runs/{id}/cancel", async (string id, HttpContext context, NodeHost host, CancellationToken ct) =>
+        app.MapPost("/v1/runs/{id}/cancel", async (string id, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
         {
-            var grain = host.Node.Grains.GetGrain<IPipelineRunGrain>(id);
+            var grain = grains.GetGrain<IPipelineRunGrain>(id);
             var run = await grain.GetAsync(ct);
             if (run is null || !CanSee(context.Caller(), run))
             {
@@ -145,7 +146,7 @@ public static class PipelineEndpoints
         }).RequireCaller();
     }
 
-    private static async Task<IResult> SubmitAsync(PipelineDefinition pipeline, JsonElement? input, bool wait, HttpContext context, NodeHost host, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(PipelineDefinition pipeline, JsonElement? input, bool wait, HttpContext context, IGrainFactory grains, PipelineService pipelines, CancellationToken ct)
     {
         var (scopes, scopeError) = ScopeBinding.Apply(pipeline.Scopes, context.Caller());
         if (scopeError is not null)
@@ -159,7 +160,7 @@ public static class PipelineEndpoints
             return Problems.Forbidden("this key may not charge this pipeline's scopes");
         }
 
-        var submitted = await host.Node.Pipelines.SubmitAsync(bound, input, null, ct);
+        var submitted = await pipelines.SubmitAsync(bound, input, null, ct);
         if (submitted.Run is null)
         {
             return Problems.Validation("invalid_pipeline", submitted.Errors);
@@ -170,15 +171,15 @@ public static class PipelineEndpoints
             return Results.Accepted($"/v1/runs/{submitted.Run.RunId}", submitted.Run);
         }
 
-        return Results.Ok(await host.Node.Grains.GetGrain<IPipelineRunGrain>(submitted.Run.RunId).WaitAsync(ct));
+        return Results.Ok(await grains.GetGrain<IPipelineRunGrain>(submitted.Run.RunId).WaitAsync(ct));
     }
 
-    private static async Task<IResult> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, NodeHost host, CancellationToken ct)
+    private static async Task<IResult> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, PipelineExplainer explainer, CancellationToken ct)
     {
         var errors = PipelineParser.ValidateInput(pipeline, input);
         return errors.Count > 0
             ? Problems.Validation("invalid_pipeline", errors)
-            : Results.Ok(await host.Node.Services.GetRequiredService<Grains.Pipelines.PipelineExplainer>().ExplainAsync(pipeline, input, ct));
+            : Results.Ok(await explainer.ExplainAsync(pipeline, input, ct));
     }
 
     private static bool CanSee(Caller caller, RunRecord run) => caller.IsAdmin || run.Scopes.Any(caller.CanRead);

@@ -11,9 +11,9 @@ public static class RegistryEndpoints
 {
     public static void MapRegistryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/capabilities", async (NodeHost host, CancellationToken ct) =>
+        app.MapGet("/v1/capabilities", async (IGrainFactory grains, CancellationToken ct) =>
         {
-            var providers = await Registry(host).GetProvidersAsync(null, ct);
+            var providers = await Registry(grains).GetProvidersAsync(null, ct);
             return TypedResults.Ok(providers.GroupBy(p => p.Capability).Select(g => new
             {
                 capability = g.Key,
@@ -23,14 +23,14 @@ public static class RegistryEndpoints
             }));
         }).RequireCaller();
 
-        app.MapGet("/v1/providers", async (string? capability, NodeHost host, CancellationToken ct) =>
-            TypedResults.Ok(await Registry(host).GetProvidersAsync(capability, ct))).RequireCaller();
+        app.MapGet("/v1/providers", async (string? capability, IGrainFactory grains, CancellationToken ct) =>
+            TypedResults.Ok(await Registry(grains).GetProvidersAsync(capability, ct))).RequireCaller();
 
-        app.MapGet("/v1/providers/{id}", async (string id, NodeHost host, CancellationToken ct) =>
-            await Registry(host).GetProviderAsync(id, ct) is { } provider ? Results.Ok(new { provider, price_history = await Registry(host).GetPriceHistoryAsync(id, ct) }) : Problems.NotFound($"provider '{id}'"))
+        app.MapGet("/v1/providers/{id}", async (string id, IGrainFactory grains, CancellationToken ct) =>
+            await Registry(grains).GetProviderAsync(id, ct) is { } provider ? Results.Ok(new { provider, price_history = await Registry(grains).GetPriceHistoryAsync(id, ct) }) : Problems.NotFound($"provider '{id}'"))
             .RequireCaller();
 
-        app.MapPut("/v1/providers/{id}", async (string id, HttpRequest request, NodeHost host, CancellationToken ct) =>
+        app.MapPut("/v1/providers/{id}", async (string id, HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
         {
             var (provider, problem) = await JsonBody.ReadAsync<ProviderRecord>(request, ct);
             if (problem is not null)
@@ -44,10 +44,10 @@ public static class RegistryEndpoints
             }
 
             var errors = ProviderValidator.Validate(provider);
-            return errors.Count > 0 ? Problems.Validation("invalid_provider", errors) : Results.Ok(await Registry(host).UpsertProviderAsync(provider, ct));
+            return errors.Count > 0 ? Problems.Validation("invalid_provider", errors) : Results.Ok(await Registry(grains).UpsertProviderAsync(provider, ct));
         }).RequireAdmin();
 
-        app.MapMethods("/v1/providers/{id}", ["PATCH"], async (string id, HttpRequest request, NodeHost host, CancellationToken ct) =>
+        app.MapMethods("/v1/providers/{id}", ["PATCH"], async (string id, HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
         {
             var (update, problem) = await JsonBody.ReadAsync<ProviderUpdate>(request, ct);
             if (problem is not null)
@@ -65,13 +65,13 @@ public static class RegistryEndpoints
                 return Problems.Validation("invalid_provider", errors);
             }
 
-            return await Registry(host).UpdateProviderAsync(id, update, ct) is { } updated ? Results.Ok(updated) : Problems.NotFound($"provider '{id}'");
+            return await Registry(grains).UpdateProviderAsync(id, update, ct) is { } updated ? Results.Ok(updated) : Problems.NotFound($"provider '{id}'");
         }).RequireAdmin();
 
-        app.MapDelete("/v1/providers/{id}", async (string id, NodeHost host, CancellationToken ct) =>
-            await Registry(host).DeleteProviderAsync(id, ct) ? Results.NoContent() : Problems.NotFound($"provider '{id}'")).RequireAdmin();
+        app.MapDelete("/v1/providers/{id}", async (string id, IGrainFactory grains, CancellationToken ct) =>
+            await Registry(grains).DeleteProviderAsync(id, ct) ? Results.NoContent() : Problems.NotFound($"provider '{id}'")).RequireAdmin();
     }
 
-    private static ICapabilityRegistryGrain Registry(NodeHost host) =>
-        host.Node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
+    private static ICapabilityRegistryGrain Registry(IGrainFactory grains) =>
+        grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
 }

@@ -1,6 +1,7 @@
+using CostOrchestrator.Grains.Hosting;
 using System.Globalization;
 using System.Text;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Reports;
@@ -23,7 +24,7 @@ public static class ReportEndpoints
     public static void MapReportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/reports/spend", async (string? group_by, string? bucket, string? from, string? to, string? format,
-            HttpContext context, NodeHost host, TimeProvider time, CancellationToken ct) =>
+            HttpContext context, ICostOrchestratorStore store, NodeOptions nodeOptions, TimeProvider time, CancellationToken ct) =>
         {
             var groupBy = group_by ?? "capability";
             if (!_groupings.Contains(groupBy, StringComparer.Ordinal))
@@ -68,9 +69,9 @@ public static class ReportEndpoints
                 return Problems.Invalid("from", bucketName == "hour" ? "an hourly report spans at most 31 days" : "a daily report spans at most 732 days");
             }
 
-            var ledger = await host.Node.Store.GetLedgerAsync(new LedgerQuery { From = start, To = end, Limit = MaxEntries }, ct);
+            var ledger = await store.GetLedgerAsync(new LedgerQuery { From = start, To = end, Limit = MaxEntries }, ct);
             var caller = context.Caller();
-            var rows = SpendReport.Build(ledger, caller, groupBy, bucketName == "hour", host.Node.Options.TimeZone);
+            var rows = SpendReport.Build(ledger, caller, groupBy, bucketName == "hour", nodeOptions.TimeZone);
             if (ledger.Count >= MaxEntries)
             {
                 // The store returns the newest entries first, so what is missing is the oldest part of the range.

@@ -1,5 +1,7 @@
 using CostOrchestrator.Abstractions.Serialization;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Grains.Configuration;
+using CostOrchestrator.Grains.Hosting;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Endpoints;
 using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Security;
@@ -25,6 +27,11 @@ public static class CostOrchestratorServer
             Postgres = config["postgres"] ?? Environment.GetEnvironmentVariable("COSTORCH_POSTGRES"),
             Config = config["config"],
             NodeId = config["node-id"],
+            SiloPort = config["silo-port"],
+            GatewayPort = config["gateway-port"],
+            ClusterId = config["cluster-id"],
+            ServiceId = config["service-id"],
+            PostgresPoolSize = config["postgres-pool-size"],
             AdminToken = Environment.GetEnvironmentVariable("COSTORCH_ADMIN_TOKEN") is { Length: > 0 } token ? token : config["admin-token"],
         };
         var errors = options.Validate();
@@ -58,8 +65,7 @@ public static class CostOrchestratorServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiKeyService>();
-        builder.Services.AddSingleton<NodeHost>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeHost>());
+        builder.UseOrleans(silo => silo.AddCostOrchestrator(NodeFor(options)));
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
@@ -79,6 +85,35 @@ public static class CostOrchestratorServer
         app.MapOpenAiEndpoints();
         app.MapDashboard();
         return app;
+    }
+
+    private static NodeBuilder NodeFor(ServerOptions options)
+    {
+        var profilePath = options.Config ?? NodeProfile.FindDefault();
+        var profile = profilePath is null ? null : NodeProfile.Load(profilePath);
+        var budgets = profile?.LoadBudgets();
+        var postgres = options.Storage == "postgres";
+        return new NodeBuilder
+        {
+            Options = new NodeOptions
+            {
+                NodeId = options.NodeId ?? (postgres ? $"{Environment.MachineName}-{Environment.ProcessId}" : "embedded"),
+                DataDirectory = Path.GetFullPath(options.DataDirectory),
+                PipelineRunLimits = budgets?.RunLimits() ?? new Dictionary<string, decimal>(),
+                TimeZone = budgets?.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
+            },
+            Silo = new SiloSettings
+            {
+                Clustering = postgres ? SiloClustering.AdoNet : SiloClustering.Localhost,
+                PostgresConnectionString = postgres ? options.Postgres : null,
+                PostgresPoolSize = options.PoolSize,
+                SiloPort = options.SiloPortNumber,
+                GatewayPort = options.GatewayPortNumber,
+                ClusterId = options.ClusterId ?? "costorch",
+                ServiceId = options.ServiceId ?? "costorch",
+            },
+            Seed = profile,
+        };
     }
 
     // Expected failures are values; what reaches here is the store being unreachable (retryable) or a bug.

@@ -18,6 +18,30 @@ public sealed record ServerOptions
     /// <summary>This node's id. Default: host name and port.</summary>
     public string? NodeId { get; init; }
 
+    /// <summary>Orleans silo-to-silo port (flag <c>--silo-port</c>). Default: a free port.</summary>
+    public string? SiloPort { get; init; }
+
+    /// <summary>Orleans gateway port for Orleans clients (flag <c>--gateway-port</c>). Default: a free port.</summary>
+    public string? GatewayPort { get; init; }
+
+    /// <summary>Orleans cluster id (flag <c>--cluster-id</c>). Default: <c>costorch</c>.</summary>
+    public string? ClusterId { get; init; }
+
+    /// <summary>Orleans service id (flag <c>--service-id</c>). Default: <c>costorch</c>.</summary>
+    public string? ServiceId { get; init; }
+
+    /// <summary>Most PostgreSQL connections per pool of this node (flag <c>--postgres-pool-size</c>). Default: 20.</summary>
+    public string? PostgresPoolSize { get; init; }
+
+    /// <summary>The silo port as a number (0: a free port).</summary>
+    public int SiloPortNumber => ParsePort(SiloPort) ?? 0;
+
+    /// <summary>The gateway port as a number (0: a free port).</summary>
+    public int GatewayPortNumber => ParsePort(GatewayPort) ?? 0;
+
+    /// <summary>The pool size as a number.</summary>
+    public int PoolSize => int.TryParse(PostgresPoolSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : 20;
+
     /// <summary>The admin token (env <c>COSTORCH_ADMIN_TOKEN</c>); without it admin routes refuse.</summary>
     public string? AdminToken { get; init; }
 
@@ -43,6 +67,19 @@ public sealed record ServerOptions
             errors.Add($"--config: '{Config}' not found");
         }
 
+        foreach (var (flag, value) in new[] { ("--silo-port", SiloPort), ("--gateway-port", GatewayPort) })
+        {
+            if (value is not null && ParsePort(value) is null)
+            {
+                errors.Add($"{flag}: '{value}' is not a port (0-65535)");
+            }
+        }
+
+        if (PostgresPoolSize is not null && (!int.TryParse(PostgresPoolSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pool) || pool is < 1 or > 1000))
+        {
+            errors.Add($"--postgres-pool-size: '{PostgresPoolSize}' is not a number from 1 to 1000");
+        }
+
         if (AdminToken is { Length: > 0 and < 16 })
         {
             errors.Add("COSTORCH_ADMIN_TOKEN: must be at least 16 characters");
@@ -50,4 +87,7 @@ public sealed record ServerOptions
 
         return errors;
     }
+
+    private static int? ParsePort(string? value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535 ? port : null;
 }

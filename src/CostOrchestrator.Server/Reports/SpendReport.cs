@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Security;
 
 namespace CostOrchestrator.Server.Reports;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CostOrchestrator.Abstractions.Security;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Hosting;
 
 namespace CostOrchestrator.Server.Security;

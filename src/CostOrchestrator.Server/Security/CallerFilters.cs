@@ -1,3 +1,4 @@
+using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Http;
 
@@ -45,7 +46,7 @@ public static class CallerFilters
 
         var services = context.RequestServices;
         var caller = await services.GetRequiredService<ApiKeyService>()
-            .AuthenticateAsync(context.Request, services.GetRequiredService<NodeHost>().Node.Store, context.RequestAborted).ConfigureAwait(false);
+            .AuthenticateAsync(context.Request, services.GetRequiredService<ICostOrchestratorStore>(), context.RequestAborted).ConfigureAwait(false);
         context.Items[CallerItem] = caller;
         return caller;
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Money;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using CostOrchestrator.Core.Money;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Storage.PostgreSql;
 

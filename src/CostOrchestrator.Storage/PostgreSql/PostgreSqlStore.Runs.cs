@@ -1,6 +1,6 @@
 using System.Text;
 using CostOrchestrator.Abstractions.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
 using Npgsql;
 
@@ -19,44 +19,19 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> SaveRunAsync(RunRecord run, string? leaseOwner, CancellationToken cancellationToken)
+    public async Task<bool> ClaimRunAsync(string runId, string owner, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE runs SET owner_activation = @owner WHERE run_id = @id", cancellationToken,
+            Text("id", runId), Text("owner", owner)).ConfigureAwait(false) == 1;
+
+    /// <inheritdoc />
+    public async Task<bool> SaveRunAsync(RunRecord run, string? owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
 
-        // Replaces an existing run only (runs come into being through CreateRunAsync); with an owner, only while it holds the lease.
-        return await ExecuteAsync("UPDATE runs SET status = @s, record = @r WHERE run_id = @id AND (@owner::text IS NULL OR lease_owner = @owner)", cancellationToken,
-            Text("id", run.RunId), Text("s", StoreJson.EnumName(run.Status)), Json("r", StoreJson.Write(run)), Text("owner", leaseOwner)).ConfigureAwait(false) == 1;
+        // Replaces an existing run only (runs come into being through CreateRunAsync); with an owner, only while it is the claimed writer.
+        return await ExecuteAsync("UPDATE runs SET status = @s, record = @r WHERE run_id = @id AND (@owner::text IS NULL OR owner_activation = @owner)", cancellationToken,
+            Text("id", run.RunId), Text("s", StoreJson.EnumName(run.Status)), Json("r", StoreJson.Write(run)), Text("owner", owner)).ConfigureAwait(false) == 1;
     }
-
-    /// <inheritdoc />
-    public async Task<bool> TryAcquireRunLeaseAsync(string runId, string nodeId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            "UPDATE runs SET lease_owner = @node, lease_until = @until WHERE run_id = @id AND (lease_owner IS NULL OR lease_owner = @node OR lease_until <= @now)",
-            cancellationToken, Text("id", runId), Text("node", nodeId), Time("until", until), Time("now", now)).ConfigureAwait(false) == 1;
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> RenewRunLeasesAsync(string nodeId, IReadOnlyCollection<string> runIds, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(runIds);
-        if (runIds.Count == 0)
-        {
-            return [];
-        }
-
-        return await QueryAsync("UPDATE runs SET lease_until = @until WHERE run_id = ANY(@ids) AND lease_owner = @node RETURNING run_id",
-            r => r.GetString(0), cancellationToken, TextArray("ids", [.. runIds]), Text("node", nodeId), Time("until", until)).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task ReleaseRunLeaseAsync(string runId, string nodeId, CancellationToken cancellationToken) =>
-        await ExecuteAsync("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE run_id = @id AND lease_owner = @node", cancellationToken,
-            Text("id", runId), Text("node", nodeId)).ConfigureAwait(false);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> GetOrphanedRunsAsync(DateTimeOffset now, string nodeId, int max, CancellationToken cancellationToken) =>
-        await QueryAsync(
-            "SELECT run_id FROM runs WHERE status IN ('running', 'pending') AND (lease_until IS NULL OR lease_until <= @now OR lease_owner = @node) ORDER BY created_at LIMIT @max",
-            r => r.GetString(0), cancellationToken, Time("now", now), Text("node", nodeId), Int("max", max)).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Storage.PostgreSql;
 
@@ -73,7 +73,7 @@ public sealed partial class PostgreSqlStore
         }
         catch (NpgsqlException ex) when (ex.IsTransient)
         {
-            throw new StoreUnavailableException($"PostgreSQL is unavailable, retry: {ex.Message}", ex);
+            throw new StoreUnavailableException($"PostgreSQL is unavailable, retry: {ex.Message}");
         }
     }
 

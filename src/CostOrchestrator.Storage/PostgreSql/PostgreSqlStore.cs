@@ -1,4 +1,4 @@
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
 using Npgsql;
 
@@ -19,8 +19,9 @@ public sealed partial class PostgreSqlStore : ICostOrchestratorStore
     private readonly string? _schema;
 
     /// <summary>
-    /// A store on <paramref name="connectionString"/>. With <paramref name="schema"/>, every connection uses
-    /// that schema (its search path) and <see cref="InitializeAsync"/> creates it when absent.
+    /// A store on <paramref name="connectionString"/>. With <paramref name="schema"/> (or a connection string whose
+    /// <c>Search Path</c> names one schema), every connection uses that schema and <see cref="InitializeAsync"/>
+    /// creates it when absent.
     /// </summary>
     public PostgreSqlStore(string connectionString, string? schema = null)
     {
@@ -32,9 +33,21 @@ public sealed partial class PostgreSqlStore : ICostOrchestratorStore
             builder.SearchPath = QuoteIdentifier(schema);
         }
 
+        else if (builder.SearchPath is { Length: > 0 } path && !path.Contains(',', StringComparison.Ordinal))
+        {
+            schema = path.Length > 1 && path[0] == '"' && path[^1] == '"' ? path[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : path;
+        }
+
         _schema = schema;
+        ConnectionString = builder.ConnectionString;
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
+
+    /// <summary>
+    /// The connection string every connection uses, schema included: Orleans' ADO.NET providers get the same one, so
+    /// their tables live beside ours.
+    /// </summary>
+    public string ConnectionString { get; }
 
     /// <summary>The schema every connection uses, or null for the connection string's default.</summary>
     public string? Schema => _schema;

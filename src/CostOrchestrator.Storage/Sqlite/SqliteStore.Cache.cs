@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CostOrchestrator.Core.Money;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
 
 namespace CostOrchestrator.Storage.Sqlite;

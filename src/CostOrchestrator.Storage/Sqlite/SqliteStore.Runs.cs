@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
 
 namespace CostOrchestrator.Storage.Sqlite;
@@ -18,52 +18,19 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
-    public Task<bool> SaveRunAsync(RunRecord run, string? leaseOwner, CancellationToken cancellationToken)
+    public Task<bool> ClaimRunAsync(string runId, string owner, CancellationToken cancellationToken) =>
+        LockedAsync(async ct => await ExecuteAsync(null, "UPDATE runs SET owner_activation = $owner WHERE run_id = $id", ct,
+            ("$id", runId), ("$owner", owner)).ConfigureAwait(false) == 1, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SaveRunAsync(RunRecord run, string? owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         return LockedAsync(async ct => await ExecuteAsync(null,
-            "UPDATE runs SET status = $s, record = $r WHERE run_id = $id AND ($owner IS NULL OR lease_owner = $owner)", ct,
-            ("$id", run.RunId), ("$s", StoreJson.EnumName(run.Status)), ("$r", StoreJson.Write(run)), ("$owner", leaseOwner)).ConfigureAwait(false) == 1,
+            "UPDATE runs SET status = $s, record = $r WHERE run_id = $id AND ($owner IS NULL OR owner_activation = $owner)", ct,
+            ("$id", run.RunId), ("$s", StoreJson.EnumName(run.Status)), ("$r", StoreJson.Write(run)), ("$owner", owner)).ConfigureAwait(false) == 1,
             cancellationToken);
     }
-
-    /// <inheritdoc />
-    public Task<bool> TryAcquireRunLeaseAsync(string runId, string nodeId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-        LockedAsync(async ct => await ExecuteAsync(null,
-            "UPDATE runs SET lease_owner = $node, lease_until = $until WHERE run_id = $id AND (lease_owner IS NULL OR lease_owner = $node OR lease_until <= $now)", ct,
-            ("$id", runId), ("$node", nodeId), ("$until", StoreTime.ToMicros(until)), ("$now", StoreTime.ToMicros(now))).ConfigureAwait(false) == 1,
-            cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<string>> RenewRunLeasesAsync(string nodeId, IReadOnlyCollection<string> runIds, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(runIds);
-        return TransactionAsync<IReadOnlyList<string>>(async (tx, ct) =>
-        {
-            var renewed = new List<string>(runIds.Count);
-            foreach (var runId in runIds)
-            {
-                if (await ExecuteAsync(tx, "UPDATE runs SET lease_until = $until WHERE run_id = $id AND lease_owner = $node", ct,
-                    ("$id", runId), ("$node", nodeId), ("$until", StoreTime.ToMicros(until))).ConfigureAwait(false) == 1)
-                {
-                    renewed.Add(runId);
-                }
-            }
-
-            return (renewed, true);
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task ReleaseRunLeaseAsync(string runId, string nodeId, CancellationToken cancellationToken) =>
-        LockedAsync(async ct => await ExecuteAsync(null, "UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE run_id = $id AND lease_owner = $node", ct,
-            ("$id", runId), ("$node", nodeId)).ConfigureAwait(false), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetOrphanedRunsAsync(DateTimeOffset now, string nodeId, int max, CancellationToken cancellationToken) =>
-        LockedAsync<IReadOnlyList<string>>(async ct => await QueryAsync(null,
-            "SELECT run_id FROM runs WHERE status IN ('running', 'pending') AND (lease_until IS NULL OR lease_until <= $now OR lease_owner = $node) ORDER BY created_at LIMIT $max",
-            r => r.GetString(0), ct, ("$now", StoreTime.ToMicros(now)), ("$node", nodeId), ("$max", max)).ConfigureAwait(false), cancellationToken);
 
     /// <inheritdoc />
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>

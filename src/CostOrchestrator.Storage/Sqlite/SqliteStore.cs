@@ -1,4 +1,4 @@
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
 using Microsoft.Data.Sqlite;
 
@@ -108,7 +108,7 @@ public sealed partial class SqliteStore : ICostOrchestratorStore
         _gate.Dispose();
     }
 
-    private async Task<T> LockedAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    internal async Task<T> LockedAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -158,13 +158,13 @@ public sealed partial class SqliteStore : ICostOrchestratorStore
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> ExecuteAsync(SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    internal async Task<int> ExecuteAsync(SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var cmd = Command(sql, tx, parameters);
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<T>> QueryAsync<T>(SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    internal async Task<List<T>> QueryAsync<T>(SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var cmd = Command(sql, tx, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

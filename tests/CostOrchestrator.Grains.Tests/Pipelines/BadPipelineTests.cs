@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;

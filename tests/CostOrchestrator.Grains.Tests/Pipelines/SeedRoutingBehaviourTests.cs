@@ -2,7 +2,7 @@ using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;

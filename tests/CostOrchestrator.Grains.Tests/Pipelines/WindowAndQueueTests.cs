@@ -2,7 +2,7 @@ using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;
@@ -27,13 +27,14 @@ public sealed class WindowAndQueueTests
         Assert.Equal(RunStatus.Queued, second.Run!.Status);
         Assert.Contains("global", second.Run.QueuedReason, StringComparison.Ordinal);
 
-        // Nothing happens before the boundary...
+        // A tick before the boundary changes nothing...
         clock.Advance(TimeSpan.FromMinutes(90));
-        Assert.Equal(0, await node.FireRemindersAsync(ct));
+        Assert.Equal(1, await node.DeliverRemindersAsync());
+        Assert.Equal(RunStatus.Queued, (await node.Grains.GetGrain<IPipelineRunGrain>(second.Run.RunId).GetAsync(ct))!.Status);
 
         // ...and at midnight the governor's reminder rolls the window and resumes the parked run.
         clock.Advance(TimeSpan.FromMinutes(30));
-        Assert.Equal(1, await node.FireRemindersAsync(ct));
+        Assert.Equal(1, await node.DeliverRemindersAsync());
         var resumed = await node.Grains.GetGrain<IPipelineRunGrain>(second.Run.RunId).WaitAsync(ct);
 
         Assert.Equal(RunStatus.Succeeded, resumed!.Status);
@@ -44,9 +45,9 @@ public sealed class WindowAndQueueTests
         var yesterday = await node.Store.GetSpendAsync([new SpendKey("global", WindowKind.Day, new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero))], ct);
         Assert.Equal(6m, yesterday[0].ChargedCents);
 
-        // The reminder moved on to the next boundary.
-        var reminder = Assert.Single(await node.Store.GetRemindersAsync(ct));
-        Assert.Equal(BudgetWindows.NextBoundary(WindowKind.Day, clock.GetUtcNow(), TimeZoneInfo.Utc), reminder.DueAt);
+        // A second tick right after the roll is early for the next boundary: the run is not resumed twice.
+        await node.DeliverRemindersAsync();
+        Assert.Equal(1, (await node.Grains.GetGrain<IPipelineRunGrain>(second.Run.RunId).GetAsync(ct))!.Resumes);
     }
 
     [Fact]

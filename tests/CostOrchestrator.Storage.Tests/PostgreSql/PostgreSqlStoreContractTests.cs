@@ -1,4 +1,4 @@
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.PostgreSql;
 using CostOrchestrator.Tests.Common;
 using Npgsql;

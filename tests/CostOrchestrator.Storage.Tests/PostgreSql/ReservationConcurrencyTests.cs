@@ -1,6 +1,6 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Money;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Storage.Tests.PostgreSql;
 

@@ -1,5 +1,5 @@
 using CostOrchestrator.Abstractions.Budget;
-using CostOrchestrator.Runtime.Storage;
+using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Storage.Tests.PostgreSql;
 

@@ -1,0 +1,11 @@
+namespace CostOrchestrator.Grains.Hosting;
+
+/// <summary>Where Orleans keeps cluster membership.</summary>
+public enum SiloClustering
+{
+    /// <summary>One silo, membership in memory (the embedded node).</summary>
+    Localhost,
+
+    /// <summary>Orleans' ADO.NET clustering on PostgreSQL (invariant Npgsql): a cluster of any size.</summary>
+    AdoNet,
+}

@@ -1,4 +1,0 @@
-namespace CostOrchestrator.Runtime.Storage;
-
-/// <summary>What has been charged and reserved in one scope window.</summary>
-public sealed record SpendRow(SpendKey Key, decimal ChargedCents, decimal ReservedCents);

@@ -1,0 +1,53 @@
+using CostOrchestrator.Abstractions.Budget;
+
+namespace CostOrchestrator.Storage;
+
+/// <summary>
+/// Budget policies, spend per scope window, reservations and the ledger. Reserve, commit, release and
+/// settle are each one transaction: all targets or none, spend rows updated in a fixed order
+/// (scope, window, start) so concurrent transactions cannot deadlock.
+/// </summary>
+public interface IBudgetStore
+{
+    /// <summary>Every policy.</summary>
+    Task<IReadOnlyList<BudgetPolicy>> GetPoliciesAsync(CancellationToken cancellationToken);
+
+    /// <summary>One scope's policy.</summary>
+    Task<BudgetPolicy?> GetPolicyAsync(string scope, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces a policy; the store sets its version.</summary>
+    Task<BudgetPolicy> UpsertPolicyAsync(BudgetPolicy policy, CancellationToken cancellationToken);
+
+    /// <summary>Spend rows for the given windows (missing rows come back as zero).</summary>
+    Task<IReadOnlyList<SpendRow>> GetSpendAsync(IReadOnlyCollection<SpendKey> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reserves on every target if charged + reserved + amount &lt;= limit + overdraft holds for each,
+    /// else reserves nothing and names the first target at fault. Idempotent by key.
+    /// </summary>
+    Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Group commit: several reservations in one transaction, each still all-or-nothing on its own (a savepoint
+    /// per reservation), acknowledged together once the transaction is durable. Outcomes are in request order.
+    /// </summary>
+    Task<IReadOnlyList<ReservationOutcome>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a reservation by the actual cost and writes the ledger entry. Idempotent; null when unknown.</summary>
+    Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Gives a pending reservation back. Idempotent; null when unknown.</summary>
+    Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken);
+
+    /// <summary>A reservation by id.</summary>
+    Task<Reservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken);
+
+    /// <summary>Settles pending reservations past expiry: kept as spent at the reserved amount, flagged unreconciled.</summary>
+    Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Writes a ledger entry that settles no reservation (a cache hit: zero cost, saving recorded).</summary>
+    Task AppendLedgerAsync(LedgerEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Ledger entries, newest first.</summary>
+    Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(LedgerQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,31 @@
+using CostOrchestrator.Abstractions.Budget;
+
+namespace CostOrchestrator.Storage;
+
+/// <summary>A reservation to record, with every window it must fit in.</summary>
+public sealed record StoreReservation
+{
+    /// <summary>New id.</summary>
+    public required string ReservationId { get; init; }
+
+    /// <summary>Idempotency key: a second reservation with the same key returns the first.</summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>Every scope charged.</summary>
+    public required IReadOnlyList<string> Chain { get; init; }
+
+    /// <summary>Worst-case amount.</summary>
+    public required decimal AmountCents { get; init; }
+
+    /// <summary>The windows with limits (scopes without a policy have none).</summary>
+    public required IReadOnlyList<ReservationTarget> Targets { get; init; }
+
+    /// <summary>Creation time.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Expiry.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Attribution.</summary>
+    public ChargeAttribution Attribution { get; init; } = new();
+}
