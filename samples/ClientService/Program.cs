@@ -1,17 +1,21 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
-using CostOrchestrator.Client;
+using CostOrchestrator.Client.Hosting;
+using CostOrchestrator.Core.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans;
 
-// A service that uses a CostOrchestrator node two ways: it runs a pipeline on the node, and it guards a paid
-// call of its own with the node's budget (reserve the worst case, call, commit the actual cost).
-var url = new Uri(Environment.GetEnvironmentVariable("COSTORCH_URL") ?? "http://127.0.0.1:8080");
-var token = Environment.GetEnvironmentVariable("COSTORCH_TOKEN");
-if (string.IsNullOrEmpty(token))
+// A .NET service inside the cluster's network, using CostOrchestrator through the Orleans client: it runs a pipeline
+// on the cluster, and it guards a paid call of its own with the cluster's budget governors (reserve the worst case,
+// call, commit the actual cost). Services outside the network use CostOrchestratorClient over HTTP the same way.
+var postgres = Environment.GetEnvironmentVariable("COSTORCH_POSTGRES");
+if (string.IsNullOrEmpty(postgres))
 {
-    Console.Error.WriteLine("Set COSTORCH_TOKEN to the node's admin token or to an API key bound to team:media and user:demo.");
+    Console.Error.WriteLine("Set COSTORCH_POSTGRES to the cluster's PostgreSQL (samples/cluster/run-3-nodes.sh prints it).");
     return 2;
 }
 
@@ -22,13 +26,27 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 var ct = cancel.Token;
-using var client = new CostOrchestratorClient(url, token);
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.AddCostOrchestratorClient(new CostOrchestratorClusterOptions
+{
+    PostgresConnectionString = postgres,
+    ClusterId = Environment.GetEnvironmentVariable("COSTORCH_CLUSTER_ID") ?? "costorch",
+    ServiceId = Environment.GetEnvironmentVariable("COSTORCH_SERVICE_ID") ?? "costorch",
+});
+using var host = builder.Build();
+await host.StartAsync(ct);
+var grains = host.Services.GetRequiredService<IGrainFactory>();
 
-// 1. Run the sample pipeline on the node and wait for it.
-var input = JsonDocument.Parse(File.ReadAllText(SampleInput("render-social-clip.json"))).RootElement;
-var accepted = await client.SubmitRunAsync("render-social-clip", input, wait: false, ct);
-Console.WriteLine($"submitted {accepted.RunId} to {url}");
-var run = await client.GetGrain<IPipelineRunGrain>(accepted.RunId).WaitAsync(ct) ?? accepted;
+// 1. Run the sample pipeline on the cluster (submitted as JSON, parsed and validated here) and wait for it.
+var pipeline = PipelineParser.Parse(File.ReadAllText(SampleFile("pipelines", "render-social-clip.json"))).Pipeline
+    ?? throw new InvalidOperationException("samples/pipelines/render-social-clip.json does not parse");
+var input = JsonDocument.Parse(File.ReadAllText(SampleFile("inputs", "render-social-clip.json"))).RootElement;
+var runId = "run_" + Guid.CreateVersion7().ToString("N")[..24];
+var runGrain = grains.GetGrain<IPipelineRunGrain>(runId);
+await runGrain.StartAsync(new RunSubmission { Pipeline = pipeline, Input = input }, ct);
+Console.WriteLine($"submitted {runId} to the cluster");
+var run = (await runGrain.WaitAsync(ct))!;
 Console.WriteLine($"run {run.RunId}: {run.Status}");
 foreach (var step in run.Steps)
 {
@@ -40,7 +58,7 @@ Console.WriteLine($"  total {Cents(run.TotalCostCents)}¢{(run.Error is { } erro
 // 2. Our own provider call, budgeted like the node's: reserve the worst case on the whole chain, all or nothing.
 string[] chain = ["global", "team:media", "user:demo"];
 const decimal worstCaseCents = 0.5m;
-var governor = client.GetGrain<IBudgetGovernorGrain>("team:media");
+var governor = grains.GetGrain<IBudgetGovernorGrain>("team:media");
 var outcome = await governor.ReserveAsync(new ReservationRequest
 {
     Chain = chain,
@@ -74,19 +92,12 @@ Console.WriteLine($"committed {Cents(actualCents)}¢ (worst case was {Cents(wors
 
 foreach (var scope in chain)
 {
-    try
-    {
-        var budget = await client.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(ct);
-        var windows = budget.Windows.Select(w => $"{w.Window}: {Cents(w.SpentCents)}¢ spent + {Cents(w.ReservedCents)}¢ reserved of {Cents(w.LimitCents)}¢");
-        Console.WriteLine($"  {scope,-12} {budget.Status,-11} {(budget.HasPolicy ? string.Join("; ", windows) : "no limits (spend is still attributed)")}");
-    }
-    catch (CostOrchestratorApiException ex) when (ex.Status == HttpStatusCode.Forbidden)
-    {
-        // An API key reads only the scopes it is bound to (global is the admin's).
-        Console.WriteLine($"  {scope,-12} not readable with this key");
-    }
+    var budget = await grains.GetGrain<IBudgetGovernorGrain>(scope).GetBudgetAsync(ct);
+    var windows = budget.Windows.Select(w => $"{w.Window}: {Cents(w.SpentCents)}¢ spent + {Cents(w.ReservedCents)}¢ reserved of {Cents(w.LimitCents)}¢");
+    Console.WriteLine($"  {scope,-12} {budget.Status,-11} {(budget.HasPolicy ? string.Join("; ", windows) : "no limits (spend is still attributed)")}");
 }
 
+await host.StopAsync(CancellationToken.None);
 return run.Status == RunStatus.Succeeded ? 0 : 1;
 
 // "Our provider": a local computation priced at 0.01¢ per word, never more than the reserved worst case.
@@ -95,14 +106,14 @@ static decimal CallOwnProvider(string script, decimal worstCaseCents) =>
 
 static string Cents(decimal cents) => cents.ToString("0.######", CultureInfo.InvariantCulture);
 
-// The sample inputs live in samples/inputs; look from the working directory up, then from the build output up.
-static string SampleInput(string name)
+// The samples live in samples/; look from the working directory up, then from the build output up.
+static string SampleFile(string folder, string name)
 {
     foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "samples", "inputs", name);
+            var candidate = Path.Combine(dir.FullName, "samples", folder, name);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -110,5 +121,5 @@ static string SampleInput(string name)
         }
     }
 
-    throw new FileNotFoundException($"samples/inputs/{name} not found above {Directory.GetCurrentDirectory()}");
+    throw new FileNotFoundException($"samples/{folder}/{name} not found above {Directory.GetCurrentDirectory()}");
 }
