@@ -8,7 +8,6 @@ using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Providers.Simulated;
-using CostOrchestrator.Storage.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -21,16 +20,18 @@ var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
 var rows = new List<(string Name, double OpsPerSecond, string Note)>();
 
 var dir = Directory.CreateTempSubdirectory("costorch-bench").FullName;
-rows.Add(await MeasureReservationsAsync("SQLite, 1 node, 16 callers", [await StartAsync(dir, null, "n1")], 16, seconds));
+rows.Add(await MeasureReservationsAsync("SQLite, 1 node, 16 callers", [await StartAsync(dir, new SiloSettings(), "n1")], 16, seconds));
 if (postgres is not null)
 {
-    var schema = "bench_" + Guid.NewGuid().ToString("N")[..8];
-    rows.Add(await MeasureReservationsAsync("PostgreSQL, 1 node, 16 callers", [await StartAsync(dir + "/p1", Pg(postgres, schema), "p1")], 16, seconds));
+    // Each figure on a fresh schema; the silos' own tables (membership, reminders) live there too.
+    var one = InSchema(postgres, "bench_" + Guid.NewGuid().ToString("N")[..8]);
+    rows.Add(await MeasureReservationsAsync("PostgreSQL, 1 node, 16 callers", [await StartAsync(dir + "/p1", new SiloSettings { PostgresConnectionString = one }, "p1")], 16, seconds));
     var schema3 = "bench_" + Guid.NewGuid().ToString("N")[..8];
+    var cluster = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = InSchema(postgres, schema3), ClusterId = schema3 };
     var three = new List<CostOrchestratorNode>();
     for (var i = 1; i <= 3; i++)
     {
-        three.Add(await StartAsync($"{dir}/c{i}", Pg(postgres, schema3), $"c{i}"));
+        three.Add(await StartAsync($"{dir}/c{i}", cluster, $"c{i}"));
     }
 
     rows.Add(await MeasureReservationsAsync("PostgreSQL, 3 nodes, 48 callers", three, 48, seconds));
@@ -62,13 +63,13 @@ if (output is not null)
 
 return 0;
 
-static Func<NodeOptions, CostOrchestrator.Storage.ICostOrchestratorStore> Pg(string cs, string schema) => _ => new PostgreSqlStore(cs, schema);
+static string InSchema(string cs, string schema) => new NpgsqlConnectionStringBuilder(cs) { SearchPath = schema }.ConnectionString;
 
-static Task<CostOrchestratorNode> StartAsync(string dir, Func<NodeOptions, CostOrchestrator.Storage.ICostOrchestratorStore>? store, string id) =>
+static Task<CostOrchestratorNode> StartAsync(string dir, SiloSettings silo, string id) =>
     CostOrchestratorNode.StartAsync(new NodeBuilder
     {
         Options = new NodeOptions { NodeId = id, DataDirectory = dir, RunBackgroundLoops = false },
-        StoreFactory = store,
+        Silo = silo,
     });
 
 static async Task<(string, double, string)> MeasureReservationsAsync(string name, IReadOnlyList<CostOrchestratorNode> nodes, int callers, double seconds)
@@ -103,7 +104,7 @@ static async Task<(string, double, string)> MeasureReservationsAsync(string name
 
 static async Task<(double DirectMicros, double EnforcedMicros)> MeasureInvocationOverheadAsync(string dir, double seconds)
 {
-    await using var node = await StartAsync(dir, null, "inv");
+    await using var node = await StartAsync(dir, new SiloSettings(), "inv");
     var provider = new ProviderRecord
     {
         ProviderId = "bench-llm",
