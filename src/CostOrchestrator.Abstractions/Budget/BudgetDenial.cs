@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>Why a reservation was refused: the first scope window that had no room.</summary>
-[GenerateSerializer, Alias("costorch.BudgetDenial")]
+[GenerateSerializer, Immutable, Alias("costorch.BudgetDenial")]
 public sealed record BudgetDenial
 {
     /// <summary>The scope at fault.</summary>

@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>The limits and degradation policy of one budget scope.</summary>
-[GenerateSerializer, Alias("costorch.BudgetPolicy")]
+[GenerateSerializer, Immutable, Alias("costorch.BudgetPolicy")]
 public sealed record BudgetPolicy
 {
     /// <summary>The scope key, e.g. <c>global</c>, <c>team:media</c>, <c>capability:tts-generate</c>.</summary>

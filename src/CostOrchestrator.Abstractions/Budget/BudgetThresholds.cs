@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>Fractions of a window's limit at which its status changes. Default: 0.80 / 0.90 / 0.98.</summary>
-[GenerateSerializer, Alias("costorch.BudgetThresholds")]
+[GenerateSerializer, Immutable, Alias("costorch.BudgetThresholds")]
 public sealed record BudgetThresholds
 {
     /// <summary>The default thresholds of seed 000.</summary>

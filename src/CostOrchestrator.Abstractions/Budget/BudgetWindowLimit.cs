@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>A limit on one window of a scope.</summary>
-[GenerateSerializer, Alias("costorch.BudgetWindowLimit")]
+[GenerateSerializer, Immutable, Alias("costorch.BudgetWindowLimit")]
 public sealed record BudgetWindowLimit
 {
     /// <summary>The window.</summary>

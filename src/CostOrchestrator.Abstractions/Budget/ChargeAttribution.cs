@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>What an invocation is for, recorded with its reservation and ledger entry.</summary>
-[GenerateSerializer, Alias("costorch.ChargeAttribution")]
+[GenerateSerializer, Immutable, Alias("costorch.ChargeAttribution")]
 public sealed record ChargeAttribution
 {
     /// <summary>The provider called.</summary>

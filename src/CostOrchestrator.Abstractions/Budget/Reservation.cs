@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>A reservation of head-room across a scope chain.</summary>
-[GenerateSerializer, Alias("costorch.Reservation")]
+[GenerateSerializer, Immutable, Alias("costorch.Reservation")]
 public sealed record Reservation
 {
     /// <summary>Its id (<c>res_...</c>).</summary>

@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>The answer to a reservation request: a reservation, or the denial naming the scope at fault.</summary>
-[GenerateSerializer, Alias("costorch.ReservationOutcome")]
+[GenerateSerializer, Immutable, Alias("costorch.ReservationOutcome")]
 public sealed record ReservationOutcome
 {
     /// <summary>The reservation when approved.</summary>

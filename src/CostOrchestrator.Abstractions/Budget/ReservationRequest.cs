@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>A request to reserve the worst-case cost of one invocation against a whole scope chain.</summary>
-[GenerateSerializer, Alias("costorch.ReservationRequest")]
+[GenerateSerializer, Immutable, Alias("costorch.ReservationRequest")]
 public sealed record ReservationRequest
 {
     /// <summary>Every scope the invocation is charged to. All are reserved or none is.</summary>

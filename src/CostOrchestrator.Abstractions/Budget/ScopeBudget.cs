@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>A scope's policy and the state of each of its windows.</summary>
-[GenerateSerializer, Alias("costorch.ScopeBudget")]
+[GenerateSerializer, Immutable, Alias("costorch.ScopeBudget")]
 public sealed record ScopeBudget
 {
     /// <summary>The scope key.</summary>

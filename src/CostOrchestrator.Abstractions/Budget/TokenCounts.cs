@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>Tokens consumed by one invocation.</summary>
-[GenerateSerializer, Alias("costorch.TokenCounts")]
+[GenerateSerializer, Immutable, Alias("costorch.TokenCounts")]
 public sealed record TokenCounts
 {
     /// <summary>Input (prompt) tokens.</summary>

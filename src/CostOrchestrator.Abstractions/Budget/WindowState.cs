@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>The current state of one window of a scope.</summary>
-[GenerateSerializer, Alias("costorch.WindowState")]
+[GenerateSerializer, Immutable, Alias("costorch.WindowState")]
 public sealed record WindowState
 {
     /// <summary>The window.</summary>

@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Cluster;
 
 /// <summary>A member of the cluster as recorded in the store.</summary>
-[GenerateSerializer, Alias("costorch.ClusterNode")]
+[GenerateSerializer, Immutable, Alias("costorch.ClusterNode")]
 public sealed record ClusterNode
 {
     /// <summary>The node's id.</summary>

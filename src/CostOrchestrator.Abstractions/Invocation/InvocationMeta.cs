@@ -3,7 +3,7 @@ using CostOrchestrator.Abstractions.Budget;
 namespace CostOrchestrator.Abstractions.Invocation;
 
 /// <summary>Cost metadata returned with every invocation (seed 000).</summary>
-[GenerateSerializer, Alias("costorch.InvocationMeta")]
+[GenerateSerializer, Immutable, Alias("costorch.InvocationMeta")]
 public sealed record InvocationMeta
 {
     /// <summary>What was charged.</summary>

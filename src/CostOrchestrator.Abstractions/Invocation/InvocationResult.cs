@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CostOrchestrator.Abstractions.Invocation;
 
 /// <summary>A provider's output with its cost metadata.</summary>
-[GenerateSerializer, Alias("costorch.InvocationResult")]
+[GenerateSerializer, Immutable, Alias("costorch.InvocationResult")]
 public sealed record InvocationResult
 {
     /// <summary>The output.</summary>

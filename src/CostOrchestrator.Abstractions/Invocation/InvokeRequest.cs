@@ -8,7 +8,7 @@ namespace CostOrchestrator.Abstractions.Invocation;
 /// One routed, budgeted, cached invocation of a capability (<c>POST /v1/capabilities/{capability}/invoke</c>): a
 /// pipeline step's fields plus the scopes to charge. Absent fields take the node's defaults.
 /// </summary>
-[GenerateSerializer, Alias("costorch.InvokeRequest")]
+[GenerateSerializer, Immutable, Alias("costorch.InvokeRequest")]
 public sealed record InvokeRequest
 {
     /// <summary>The provider's inputs, a JSON object (e.g. <c>{"text": "..."}</c> for <c>tts-generate</c>). Default: <c>{}</c>.</summary>

@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>One provider considered by the router, and why it was kept or dropped.</summary>
-[GenerateSerializer, Alias("costorch.CandidateTrace")]
+[GenerateSerializer, Immutable, Alias("costorch.CandidateTrace")]
 public sealed record CandidateTrace
 {
     /// <summary>The provider.</summary>

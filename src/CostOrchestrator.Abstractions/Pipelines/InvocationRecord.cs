@@ -3,7 +3,7 @@ using CostOrchestrator.Abstractions.Budget;
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>One invocation made by a step (one per fan-out item).</summary>
-[GenerateSerializer, Alias("costorch.InvocationRecord")]
+[GenerateSerializer, Immutable, Alias("costorch.InvocationRecord")]
 public sealed record InvocationRecord
 {
     /// <summary>The invocation id (<c>inv_...</c>).</summary>

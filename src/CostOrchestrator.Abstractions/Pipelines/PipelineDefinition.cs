@@ -3,7 +3,7 @@ using CostOrchestrator.Abstractions.Budget;
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A pipeline as submitted in JSON or in the seed's YAML form.</summary>
-[GenerateSerializer, Alias("costorch.PipelineDefinition")]
+[GenerateSerializer, Immutable, Alias("costorch.PipelineDefinition")]
 public sealed record PipelineDefinition
 {
     /// <summary>The pipeline id; charged as <c>pipeline:&lt;id&gt;</c>.</summary>

@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A run's execution budgets besides cost (seed 002): steps, retries, fan-out, tokens, wall time.</summary>
-[GenerateSerializer, Alias("costorch.PipelineLimits")]
+[GenerateSerializer, Immutable, Alias("costorch.PipelineLimits")]
 public sealed record PipelineLimits
 {
     /// <summary>The defaults.</summary>

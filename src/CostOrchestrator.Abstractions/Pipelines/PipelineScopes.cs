@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>The organisational scopes a pipeline's spend is charged to, besides global, pipeline, capability and provider.</summary>
-[GenerateSerializer, Alias("costorch.PipelineScopes")]
+[GenerateSerializer, Immutable, Alias("costorch.PipelineScopes")]
 public sealed record PipelineScopes
 {
     /// <summary>Organisation, charged as <c>org:&lt;value&gt;</c>.</summary>

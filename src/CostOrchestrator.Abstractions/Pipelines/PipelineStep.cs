@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A named step of a pipeline.</summary>
-[GenerateSerializer, Alias("costorch.PipelineStep")]
+[GenerateSerializer, Immutable, Alias("costorch.PipelineStep")]
 public sealed record PipelineStep
 {
     /// <summary>Unique within the pipeline; <c>steps.&lt;name&gt;</c> in templates.</summary>

@@ -3,7 +3,7 @@ using CostOrchestrator.Abstractions.Budget;
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>The router's explanation of one choice: every candidate, in order, with the reason for each drop.</summary>
-[GenerateSerializer, Alias("costorch.RoutingDecision")]
+[GenerateSerializer, Immutable, Alias("costorch.RoutingDecision")]
 public sealed record RoutingDecision
 {
     /// <summary>The capability routed.</summary>

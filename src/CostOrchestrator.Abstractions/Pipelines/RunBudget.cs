@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A run's own cost budget.</summary>
-[GenerateSerializer, Alias("costorch.RunBudget")]
+[GenerateSerializer, Immutable, Alias("costorch.RunBudget")]
 public sealed record RunBudget
 {
     /// <summary>The most one run may spend, in cents.</summary>

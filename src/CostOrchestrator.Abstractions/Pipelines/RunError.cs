@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>Why a run or step did not succeed, with a stable code.</summary>
-[GenerateSerializer, Alias("costorch.RunError")]
+[GenerateSerializer, Immutable, Alias("costorch.RunError")]
 public sealed record RunError
 {
     /// <summary>Stable code: <c>budget_exceeded</c>, <c>no_provider</c>, <c>provider_failed</c>, <c>limit_exceeded</c>, <c>timeout</c>, <c>cancelled</c>, <c>invalid_pipeline</c>.</summary>

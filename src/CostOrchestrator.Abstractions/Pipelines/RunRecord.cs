@@ -4,7 +4,7 @@ using CostOrchestrator.Abstractions.Budget;
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A pipeline run and its cost breakdown (seed 000 <c>PipelineRunRecord</c>).</summary>
-[GenerateSerializer, Alias("costorch.RunRecord")]
+[GenerateSerializer, Immutable, Alias("costorch.RunRecord")]
 public sealed record RunRecord
 {
     /// <summary>The run id (<c>run_...</c>).</summary>

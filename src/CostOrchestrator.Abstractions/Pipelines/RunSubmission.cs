@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>A request to run a pipeline.</summary>
-[GenerateSerializer, Alias("costorch.RunSubmission")]
+[GenerateSerializer, Immutable, Alias("costorch.RunSubmission")]
 public sealed record RunSubmission
 {
     /// <summary>The pipeline (already validated).</summary>

@@ -4,7 +4,7 @@ using CostOrchestrator.Abstractions.Budget;
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>The <c>invoke</c> of a step: which capability, with what inputs, under which budget and policy.</summary>
-[GenerateSerializer, Alias("costorch.StepInvoke")]
+[GenerateSerializer, Immutable, Alias("costorch.StepInvoke")]
 public sealed record StepInvoke
 {
     /// <summary>The capability to invoke.</summary>

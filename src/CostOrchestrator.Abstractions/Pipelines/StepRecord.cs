@@ -4,7 +4,7 @@ using CostOrchestrator.Abstractions.Budget;
 namespace CostOrchestrator.Abstractions.Pipelines;
 
 /// <summary>The record of one step of a run.</summary>
-[GenerateSerializer, Alias("costorch.StepRecord")]
+[GenerateSerializer, Immutable, Alias("costorch.StepRecord")]
 public sealed record StepRecord
 {
     /// <summary>The step's name.</summary>

@@ -4,7 +4,7 @@ namespace CostOrchestrator.Abstractions.Registry;
 /// What a provider charges, in cents (fractions allowed). Only the fields of the chosen
 /// <see cref="Kind"/> are used; the others must be absent.
 /// </summary>
-[GenerateSerializer, Alias("costorch.CostModel")]
+[GenerateSerializer, Immutable, Alias("costorch.CostModel")]
 public sealed record CostModel
 {
     /// <summary>The pricing scheme.</summary>

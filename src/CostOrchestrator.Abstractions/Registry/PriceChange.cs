@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>One entry of a provider's price history.</summary>
-[GenerateSerializer, Alias("costorch.PriceChange")]
+[GenerateSerializer, Immutable, Alias("costorch.PriceChange")]
 public sealed record PriceChange
 {
     /// <summary>The provider.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>A provider of one capability, with its price and health (seed 000 <c>ProviderRecord</c>).</summary>
-[GenerateSerializer, Alias("costorch.ProviderRecord")]
+[GenerateSerializer, Immutable, Alias("costorch.ProviderRecord")]
 public sealed record ProviderRecord
 {
     /// <summary>Unique id, e.g. <c>shotstack</c>.</summary>

@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>A partial change to a provider: a new price and/or an operator's health override.</summary>
-[GenerateSerializer, Alias("costorch.ProviderUpdate")]
+[GenerateSerializer, Immutable, Alias("costorch.ProviderUpdate")]
 public sealed record ProviderUpdate
 {
     /// <summary>The new price, recorded in the price history.</summary>

@@ -1,7 +1,7 @@
 namespace CostOrchestrator.Abstractions.Security;
 
 /// <summary>An API key as the store and the admin API know it: never the secret, only its hash.</summary>
-[GenerateSerializer, Alias("costorch.ApiKey")]
+[GenerateSerializer, Immutable, Alias("costorch.ApiKey")]
 public sealed record ApiKey
 {
     /// <summary>The key's id (<c>key_...</c>), also the first part of the secret.</summary>
