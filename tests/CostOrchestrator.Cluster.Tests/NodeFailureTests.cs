@@ -39,7 +39,7 @@ public sealed class NodeFailureTests
         var submitted = await first.Pipelines.SubmitAsync(ThreeSteps, JsonSerializer.SerializeToElement(new { topic = "tides" }), null, Ct);
         await arrived.WaitAsync(Ct);
         await cluster.KillAsync("node-1");
-        gated.AbandonGate("p-two");
+        gated.ForgetGate("p-two");
 
         // Once membership declares node-1 dead, the next call activates the run on node-2, which continues it.
         var run = await Eventually.ReturnsAsync(
