@@ -1,7 +1,8 @@
 using CostOrchestrator.Server.Hosting;
 
-// A CostOrchestrator node: every route of DESIGN.md §5 on one port. Flags: --urls, --data-dir, --storage,
-// --postgres, --config, --node-id; the admin token comes from COSTORCH_ADMIN_TOKEN.
+// A CostOrchestrator node: one Orleans silo serving every HTTP route on one port. Flags: --urls, --data-dir, --storage,
+// --postgres, --config, --node-id, --silo-port, --gateway-port, --cluster-id, --service-id, --postgres-pool-size;
+// the admin token comes from COSTORCH_ADMIN_TOKEN.
 var app = CostOrchestratorServer.Create(args);
 if (app is null)
 {
