@@ -73,7 +73,7 @@ public static class TestNode
         var rows = await node.Services.GetRequiredService<IReminderTable>().ReadRows(0u, 0u, TestContext.Current.CancellationToken);
         foreach (var row in rows.Reminders)
         {
-            var now = DateTime.UtcNow;
+            var now = TimeProvider.System.GetUtcNow().UtcDateTime;
             await node.Grains.GetGrain<IRemindable>(row.GrainId).ReceiveReminder(row.ReminderName, new TickStatus(row.StartAt, row.Period, now), TestContext.Current.CancellationToken);
         }
 

@@ -7,7 +7,7 @@ using CostOrchestrator.Core.Registry;
 namespace CostOrchestrator.Core.Routing;
 
 /// <summary>
-/// Picks the cheapest healthy provider that meets the bar (DESIGN.md §3 "Routing", seed 000
+/// Picks the cheapest healthy provider that meets the bar (seed 000
 /// <c>selectProvider</c> + <c>applyBudgetOverride</c> + the four-tier model). Pure and deterministic:
 /// the same request always gives the same order and the same explanation.
 /// </summary>

@@ -6,7 +6,7 @@ using CostOrchestrator.Storage;
 namespace CostOrchestrator.Grains.Budget;
 
 /// <summary>
-/// Group commit (DESIGN.md §6.2): reservations arriving together on this node are written in one store
+/// Group commit: reservations arriving together on this node are written in one store
 /// transaction — each still all-or-nothing on its own — and every caller is answered only after that
 /// transaction is durable. Under load this turns N flushes into one; alone, a request is a batch of one.
 /// </summary>

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace CostOrchestrator.Grains.Invocation;
 
 /// <summary>
-/// Runs one invocation the way DESIGN.md §3 says every step runs: cache, route, reserve the worst case,
+/// Runs one invocation the way every pipeline step runs: cache, route, reserve the worst case,
 /// invoke, commit the actual cost (or release), record. The cache is consulted before routing: a hit
 /// costs nothing, so it is served even when every paid provider is out of budget.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace CostOrchestrator.Server.Hosting;
 
-/// <summary>How a node is started (DESIGN.md §5 "Starting a node"), read from flags, environment and configuration.</summary>
+/// <summary>How a node is started, read from flags, environment and configuration.</summary>
 public sealed record ServerOptions
 {
     /// <summary>Where the embedded store lives. Default: ./data.</summary>
