@@ -9,7 +9,6 @@ using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Providers.Simulated;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 // Throughput of the governor's hot path (reserve + commit on a 3-scope chain) on each store and node count,
 // and the overhead budget enforcement adds to one invocation. Every figure is reported as a ratio against
@@ -24,10 +23,10 @@ rows.Add(await MeasureReservationsAsync("SQLite, 1 node, 16 callers", [await Sta
 if (postgres is not null)
 {
     // Each figure on a fresh schema; the silos' own tables (membership, reminders) live there too.
-    var one = InSchema(postgres, "bench_" + Guid.NewGuid().ToString("N")[..8]);
+    var one = CostOrchestrator.Storage.PostgreSql.PostgreSqlStore.ConnectionStringFor(postgres, "bench_" + Guid.NewGuid().ToString("N")[..8]);
     rows.Add(await MeasureReservationsAsync("PostgreSQL, 1 node, 16 callers", [await StartAsync(dir + "/p1", new SiloSettings { PostgresConnectionString = one }, "p1")], 16, seconds));
     var schema3 = "bench_" + Guid.NewGuid().ToString("N")[..8];
-    var cluster = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = InSchema(postgres, schema3), ClusterId = schema3 };
+    var cluster = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = CostOrchestrator.Storage.PostgreSql.PostgreSqlStore.ConnectionStringFor(postgres, schema3), ClusterId = schema3 };
     var three = new List<CostOrchestratorNode>();
     for (var i = 1; i <= 3; i++)
     {
@@ -63,7 +62,6 @@ if (output is not null)
 
 return 0;
 
-static string InSchema(string cs, string schema) => new NpgsqlConnectionStringBuilder(cs) { SearchPath = schema }.ConnectionString;
 
 static Task<CostOrchestratorNode> StartAsync(string dir, SiloSettings silo, string id) =>
     CostOrchestratorNode.StartAsync(new NodeBuilder

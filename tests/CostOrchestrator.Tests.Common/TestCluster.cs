@@ -46,7 +46,7 @@ public sealed class TestCluster : IAsyncDisposable
     public PostgreSqlStore NewStore() => new(_connectionString, Schema);
 
     // The schema's connection string for Orleans' ADO.NET clustering and reminders: their tables live beside ours.
-    public string SchemaConnectionString => new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = $"\"{Schema}\"" }.ConnectionString;
+    public string SchemaConnectionString => PostgreSqlStore.ConnectionStringFor(_connectionString, Schema);
 
     public async Task<CostOrchestratorNode> StartNodeAsync(string nodeId)
     {

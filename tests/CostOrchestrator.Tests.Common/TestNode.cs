@@ -59,7 +59,7 @@ public static class TestNode
 
         var connectionString = PostgreSqlServer.RequireAsync().GetAwaiter().GetResult();
         var schema = "engine_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..16];
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { SearchPath = $"\"{schema}\"" }.ConnectionString;
+        return Storage.PostgreSql.PostgreSqlStore.ConnectionStringFor(connectionString, schema);
     }
 
     /// <summary>

@@ -171,15 +171,14 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         _nextBoundary = next;
         if (next is { } due)
         {
-            await this.RegisterOrUpdateReminder(WindowReminder, Max(due - now, TimeSpan.Zero), TimeSpan.FromDays(1)).ConfigureAwait(true);
+            // A next boundary is always after now.
+            await this.RegisterOrUpdateReminder(WindowReminder, due - now, TimeSpan.FromDays(1)).ConfigureAwait(true);
         }
         else if (await this.GetReminder(WindowReminder).ConfigureAwait(true) is { } reminder)
         {
             await this.UnregisterReminder(reminder).ConfigureAwait(true);
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.ReservationDenied, Level = LogLevel.Information,
         Message = "Reservation of {Requested}¢ denied by {Scope}: spent {Spent}¢ + reserved {Reserved}¢ of {Limit}¢")]

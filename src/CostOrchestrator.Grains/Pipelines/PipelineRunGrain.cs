@@ -58,14 +58,14 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _record = await _store.GetRunAsync(Key, cancellationToken).ConfigureAwait(true);
-        if (_record is null)
+        if (_record is not { } record)
         {
             return;
         }
 
         // From here on only this activation may write the run (a stale duplicate's next save is refused).
         await _store.ClaimRunAsync(Key, _activationId, cancellationToken).ConfigureAwait(true);
-        if (_record is { } record && IsActive(record.Status))
+        if (IsActive(record.Status))
         {
             // Left running by a silo that died or stopped: whoever activates the run continues it from its journal.
             LogRecovered(Key);

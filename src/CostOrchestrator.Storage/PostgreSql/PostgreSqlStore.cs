@@ -26,21 +26,18 @@ public sealed partial class PostgreSqlStore : ICostOrchestratorStore
     public PostgreSqlStore(string connectionString, string? schema = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (schema is not null)
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(schema);
-            builder.SearchPath = QuoteIdentifier(schema);
+            connectionString = ConnectionStringFor(connectionString, schema);
         }
-
-        else if (builder.SearchPath is { Length: > 0 } path && !path.Contains(',', StringComparison.Ordinal))
+        else if (new NpgsqlConnectionStringBuilder(connectionString).SearchPath is { Length: > 0 } path && !path.Contains(',', StringComparison.Ordinal))
         {
             schema = path.Length > 1 && path[0] == '"' && path[^1] == '"' ? path[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : path;
         }
 
         _schema = schema;
-        ConnectionString = builder.ConnectionString;
-        _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        ConnectionString = new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+        _dataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
     }
 
     /// <summary>
@@ -48,6 +45,16 @@ public sealed partial class PostgreSqlStore : ICostOrchestratorStore
     /// their tables live beside ours.
     /// </summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with its search path set to <paramref name="schema"/> alone: what a store
+    /// created with that schema connects with, and what Orleans' ADO.NET providers get so their tables live beside ours.
+    /// </summary>
+    public static string ConnectionStringFor(string connectionString, string schema)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        return new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = QuoteIdentifier(schema) }.ConnectionString;
+    }
 
     /// <summary>The schema every connection uses, or null for the connection string's default.</summary>
     public string? Schema => _schema;
