@@ -83,10 +83,11 @@ static async Task<(string, double, string)> MeasureReservationsAsync(string name
     await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
     {
         var governor = nodes[c % nodes.Count].Grains.GetGrain<IBudgetGovernorGrain>($"user:b{c}");
+        var reservations = nodes[c % nodes.Count].Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
         for (var i = 0; DateTime.UtcNow < stop; i++)
         {
-            var outcome = await governor.ReserveAsync(new ReservationRequest { Chain = ["global", $"team:t{c % 4}", $"user:b{c}"], AmountCents = 0.25m, IdempotencyKey = $"{c}-{i}-{Guid.NewGuid():N}" });
-            await governor.CommitAsync(outcome.Reservation!.ReservationId, 0.2m);
+            var outcome = await reservations.ReserveAsync(new ReservationRequest { Chain = ["global", $"team:t{c % 4}", $"user:b{c}"], AmountCents = 0.25m, IdempotencyKey = $"{c}-{i}-{Guid.NewGuid():N}" });
+            await reservations.CommitAsync(outcome.Reservation!.ReservationId, 0.2m);
             Interlocked.Increment(ref count);
         }
     })));

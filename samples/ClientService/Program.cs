@@ -59,7 +59,8 @@ Console.WriteLine($"  total {Cents(run.TotalCostCents)}¢{(run.Error is { } erro
 string[] chain = ["global", "team:media", "user:demo"];
 const decimal worstCaseCents = 0.5m;
 var governor = grains.GetGrain<IBudgetGovernorGrain>("team:media");
-var outcome = await governor.ReserveAsync(new ReservationRequest
+var reservations = grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+var outcome = await reservations.ReserveAsync(new ReservationRequest
 {
     Chain = chain,
     AmountCents = worstCaseCents,
@@ -83,11 +84,11 @@ try
 catch
 {
     // The call did not happen: give the head-room back rather than let the reservation expire as spent.
-    await governor.ReleaseAsync(reservation.ReservationId, CancellationToken.None);
+    await reservations.ReleaseAsync(reservation.ReservationId, CancellationToken.None);
     throw;
 }
 
-await governor.CommitAsync(reservation.ReservationId, actualCents, cancellationToken: ct);
+await reservations.CommitAsync(reservation.ReservationId, actualCents, cancellationToken: ct);
 Console.WriteLine($"committed {Cents(actualCents)}¢ (worst case was {Cents(worstCaseCents)}¢)");
 
 foreach (var scope in chain)

@@ -114,6 +114,16 @@ public sealed class CostOrchestratorClient : IDisposable
         return (TGrain)grain;
     }
 
+    /// <summary>
+    /// The reservation coordinator (<see cref="IReservationCoordinatorGrain"/>, any key): reserve, commit and release
+    /// over <c>/v1/reservations</c>, the same calls a service in the cluster makes through the Orleans client.
+    /// </summary>
+    /// <exception cref="ArgumentException">The interface has no HTTP implementation.</exception>
+    public TGrain GetGrain<TGrain>(long key) where TGrain : class, IGrainWithIntegerKey =>
+        typeof(TGrain) == typeof(IReservationCoordinatorGrain)
+            ? (TGrain)(object)new HttpReservationCoordinatorGrain(_connection)
+            : throw new ArgumentException($"{typeof(TGrain).Name} has no HTTP implementation in this client.", nameof(TGrain));
+
     /// <summary>Runs a pipeline stored on the node (<c>POST /v1/pipelines/{id}/runs</c>).</summary>
     /// <param name="pipelineId">The stored pipeline's id, e.g. <c>render-social-clip</c>.</param>
     /// <param name="input">The run's input, read by templates as <c>input.*</c>.</param>

@@ -22,16 +22,23 @@ public interface IBudgetStore
     Task<IReadOnlyList<SpendRow>> GetSpendAsync(IReadOnlyCollection<SpendKey> keys, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reserves on every target if charged + reserved + amount &lt;= limit + overdraft holds for each,
-    /// else reserves nothing and names the first target at fault. Idempotent by key.
+    /// Starts a governor activation of <paramref name="scope"/>: claims the next epoch (fencing out every older
+    /// activation's unwritten decisions), then reads the spend of <paramref name="windows"/> and the scope's
+    /// pending reservations.
     /// </summary>
-    Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken);
+    Task<GovernorSnapshot> ClaimGovernorAsync(string scope, IReadOnlyCollection<SpendKey> windows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a reservation its governors approved: adds its amount to every target's reserved, unless a fence's
+    /// epoch moved on (nothing written). Idempotent by key. The store decides nothing about limits.
+    /// </summary>
+    Task<ReserveResult> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken);
 
     /// <summary>
     /// Group commit: several reservations in one transaction, each still all-or-nothing on its own (a savepoint
-    /// per reservation), acknowledged together once the transaction is durable. Outcomes are in request order.
+    /// per reservation), acknowledged together once the transaction is durable. Results are in request order.
     /// </summary>
-    Task<IReadOnlyList<ReservationOutcome>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ReserveResult>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken);
 
     /// <summary>Replaces a reservation by the actual cost and writes the ledger entry. Idempotent; null when unknown.</summary>
     Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken);
@@ -41,6 +48,9 @@ public interface IBudgetStore
 
     /// <summary>A reservation by id.</summary>
     Task<Reservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken);
+
+    /// <summary>A reservation by idempotency key.</summary>
+    Task<Reservation?> GetReservationByKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Settles pending reservations past expiry: kept as spent at the reserved amount, flagged unreconciled.</summary>
     Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);

@@ -2,7 +2,7 @@ using CostOrchestrator.Abstractions.Budget;
 
 namespace CostOrchestrator.Storage;
 
-/// <summary>One scope window a reservation must fit in.</summary>
+/// <summary>One scope window a reservation holds room in (the governor of the scope decided it fits).</summary>
 public sealed record ReservationTarget
 {
     /// <summary>The scope.</summary>
@@ -13,10 +13,4 @@ public sealed record ReservationTarget
 
     /// <summary>The window's start; with scope and window it keys the spend row.</summary>
     public required DateTimeOffset WindowStart { get; init; }
-
-    /// <summary>The window's limit.</summary>
-    public required decimal LimitCents { get; init; }
-
-    /// <summary>Extra head-room this request may use (overdraft for high priority), else 0.</summary>
-    public decimal OverdraftCents { get; init; }
 }

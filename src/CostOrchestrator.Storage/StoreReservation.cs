@@ -2,7 +2,10 @@ using CostOrchestrator.Abstractions.Budget;
 
 namespace CostOrchestrator.Storage;
 
-/// <summary>A reservation to record, with every window it must fit in.</summary>
+/// <summary>
+/// A reservation the governors of its scopes approved, to record: the windows it holds room in and the epochs of
+/// the governor activations that decided it.
+/// </summary>
 public sealed record StoreReservation
 {
     /// <summary>New id.</summary>
@@ -17,8 +20,14 @@ public sealed record StoreReservation
     /// <summary>Worst-case amount.</summary>
     public required decimal AmountCents { get; init; }
 
-    /// <summary>The windows with limits (scopes without a policy have none).</summary>
+    /// <summary>The windows it holds room in (scopes without a policy have none).</summary>
     public required IReadOnlyList<ReservationTarget> Targets { get; init; }
+
+    /// <summary>The epoch of each approving governor; the write is refused if one moved on.</summary>
+    public IReadOnlyList<GovernorFence> Fences { get; init; } = [];
+
+    /// <summary>True when some window admitted it only thanks to overdraft head-room.</summary>
+    public bool Overdraft { get; init; }
 
     /// <summary>Creation time.</summary>
     public required DateTimeOffset CreatedAt { get; init; }

@@ -23,7 +23,7 @@ public sealed class ClusterBudgetTests
         {
             await go.Task;
             var node = cluster.Nodes[i % 3];
-            var outcome = await node.Grains.GetGrain<IBudgetGovernorGrain>($"user:u{i}").ReserveAsync(new ReservationRequest
+            var outcome = await node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey).ReserveAsync(new ReservationRequest
             {
                 Chain = ["team:media", $"user:u{i}"],
                 AmountCents = Size(i),
@@ -43,7 +43,7 @@ public sealed class ClusterBudgetTests
             Assert.True(r.Outcome.Denial!.SpentCents + r.Outcome.Denial.ReservedCents + Size(r.Caller) > limit, "a refusal that would have fitted"));
 
         // Commit from a different node than the one that reserved: the reservation lives in the database.
-        await Task.WhenAll(approved.Select(r => cluster.Nodes[(r.Caller + 1) % 3].Grains.GetGrain<IBudgetGovernorGrain>("team:media")
+        await Task.WhenAll(approved.Select(r => cluster.Nodes[(r.Caller + 1) % 3].Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey)
             .CommitAsync(r.Outcome.Reservation!.ReservationId, Size(r.Caller) - 0.25m, cancellationToken: Ct)));
 
         var window = (await cluster.Nodes[2].BudgetAsync("team:media")).Windows[0];
@@ -78,10 +78,11 @@ public sealed class ClusterBudgetTests
         {
             await go.Task;
             var governor = cluster.Nodes[i % 3].Grains.GetGrain<IBudgetGovernorGrain>(Chain(i)[2]);
-            var outcome = await governor.ReserveAsync(new ReservationRequest { Chain = Chain(i), AmountCents = Size(i), IdempotencyKey = $"c{i}" }, Ct);
+            var reservations = cluster.Nodes[i % 3].Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+            var outcome = await reservations.ReserveAsync(new ReservationRequest { Chain = Chain(i), AmountCents = Size(i), IdempotencyKey = $"c{i}" }, Ct);
             if (outcome.Approved)
             {
-                await governor.CommitAsync(outcome.Reservation!.ReservationId, Size(i), cancellationToken: Ct);
+                await reservations.CommitAsync(outcome.Reservation!.ReservationId, Size(i), cancellationToken: Ct);
             }
 
             return (Caller: i, outcome.Approved);

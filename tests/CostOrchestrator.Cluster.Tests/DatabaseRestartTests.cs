@@ -64,11 +64,12 @@ public sealed class DatabaseRestartTests
         var callers = Enumerable.Range(0, 24).Select(c => Task.Run(async () =>
         {
             var governor = cluster.Nodes[c % 3].Grains.GetGrain<IBudgetGovernorGrain>("global");
+            var reservations = cluster.Nodes[c % 3].Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
             for (var i = 0; i < 30; i++)
             {
                 var amount = 1m + (c % 5) * 0.125m;
-                var reserved = await RetryAsync(() => governor.ReserveAsync(new ReservationRequest { Chain = ["global"], AmountCents = amount, IdempotencyKey = $"c{c}-{i}" }, Ct));
-                var done = await RetryAsync(() => governor.CommitAsync(reserved.Reservation!.ReservationId, amount, cancellationToken: Ct));
+                var reserved = await RetryAsync(() => reservations.ReserveAsync(new ReservationRequest { Chain = ["global"], AmountCents = amount, IdempotencyKey = $"c{c}-{i}" }, Ct));
+                var done = await RetryAsync(() => reservations.CommitAsync(reserved.Reservation!.ReservationId, amount, cancellationToken: Ct));
                 committed[done!.ReservationId] = amount;
                 if (Interlocked.Increment(ref progress) == 240)
                 {

@@ -39,9 +39,10 @@ public sealed class OrleansClientTests
             Windows = [new BudgetWindowLimit { Window = WindowKind.Day, LimitCents = 1m }],
         }, Ct);
         var governor = grains.GetGrain<IBudgetGovernorGrain>("team:svc");
-        var outcome = await governor.ReserveAsync(new ReservationRequest { Chain = ["team:svc"], AmountCents = 0.75m, IdempotencyKey = "svc/1" }, Ct);
-        var refused = await governor.ReserveAsync(new ReservationRequest { Chain = ["team:svc"], AmountCents = 0.5m, IdempotencyKey = "svc/2" }, Ct);
-        var committed = await governor.CommitAsync(outcome.Reservation!.ReservationId, 0.25m, cancellationToken: Ct);
+        var reservations = grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var outcome = await reservations.ReserveAsync(new ReservationRequest { Chain = ["team:svc"], AmountCents = 0.75m, IdempotencyKey = "svc/1" }, Ct);
+        var refused = await reservations.ReserveAsync(new ReservationRequest { Chain = ["team:svc"], AmountCents = 0.5m, IdempotencyKey = "svc/2" }, Ct);
+        var committed = await reservations.CommitAsync(outcome.Reservation!.ReservationId, 0.25m, cancellationToken: Ct);
 
         Assert.Equal(("team:svc", 0.75m, 1m), (refused.Denial!.Scope, refused.Denial.ReservedCents, refused.Denial.LimitCents));
         Assert.Equal(ReservationState.Committed, committed!.State);

@@ -1,4 +1,3 @@
-using System.Net;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Client.Http;
 
@@ -6,8 +5,8 @@ namespace CostOrchestrator.Client.Budget;
 
 /// <summary>
 /// <see cref="IBudgetGovernorGrain"/> over HTTP. The key is the scope read and configured by
-/// <see cref="GetBudgetAsync"/> and <see cref="SetPolicyAsync"/>; reservations are addressed by their chain and id,
-/// as on the node, so any scope's reference can reserve, commit and release.
+/// <see cref="GetBudgetAsync"/> and <see cref="SetPolicyAsync"/>; reservations go through
+/// <see cref="HttpReservationCoordinatorGrain"/>.
 /// </summary>
 internal sealed class HttpBudgetGovernorGrain(ApiConnection connection, string scope) : IBudgetGovernorGrain
 {
@@ -29,40 +28,6 @@ internal sealed class HttpBudgetGovernorGrain(ApiConnection connection, string s
         return connection.SendAsync<ScopeBudget>(HttpMethod.Put, ScopePath, RequestBody.Json(body), idempotent: true, cancellationToken);
     }
 
-    public async Task<ReservationOutcome> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        const string path = "v1/reservations";
-
-        // Safe to retry: a repeated request with the same idempotency key returns the first reservation.
-        using var response = await connection.SendAsync(HttpMethod.Post, path, RequestBody.Json(request), idempotent: true, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.PaymentRequired)
-        {
-            var problem = await Problem.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-            return problem.ToDenial() is { } denial
-                ? new ReservationOutcome { Denial = denial }
-                : throw problem.ToException(ApiConnection.Describe(HttpMethod.Post, path));
-        }
-
-        return new ReservationOutcome { Reservation = await ApiConnection.ReadAsync<Reservation>(HttpMethod.Post, path, response, cancellationToken).ConfigureAwait(false) };
-    }
-
-    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(reservationId);
-        return connection.SendOrNotFoundAsync<Reservation>(HttpMethod.Post, ReservationPath(reservationId, "commit"),
-            RequestBody.Json(new CommitBody { ActualCents = actualCents, Tokens = tokens }), idempotent: true, cancellationToken);
-    }
-
-    public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(reservationId);
-        return connection.SendOrNotFoundAsync<Reservation>(HttpMethod.Post, ReservationPath(reservationId, "release"), null, idempotent: true, cancellationToken);
-    }
-
-    private static string ReservationPath(string reservationId, string action) => $"v1/reservations/{Uri.EscapeDataString(reservationId)}/{action}";
-
-    /// <summary>The body of <c>PUT /v1/budgets/{scope}</c>: the scope is in the path.</summary>
     private sealed record PolicyBody
     {
         public required IReadOnlyList<BudgetWindowLimit> Windows { get; init; }
@@ -70,13 +35,5 @@ internal sealed class HttpBudgetGovernorGrain(ApiConnection connection, string s
         public BudgetThresholds? Thresholds { get; init; }
 
         public decimal OverdraftCents { get; init; }
-    }
-
-    /// <summary>The body of <c>POST /v1/reservations/{id}/commit</c>.</summary>
-    private sealed record CommitBody
-    {
-        public required decimal ActualCents { get; init; }
-
-        public TokenCounts? Tokens { get; init; }
     }
 }

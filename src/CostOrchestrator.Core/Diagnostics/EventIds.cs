@@ -10,6 +10,7 @@ public static class EventIds
     public const int ReservationsSettled = 2001;
     public const int CostDrift = 2002;
     public const int WindowRolled = 2003;
+    public const int ReservationFenced = 2004;
 
     // 2100-2199 registry and providers
     public const int ProviderCircuitOpened = 2100;

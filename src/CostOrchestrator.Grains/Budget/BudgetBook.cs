@@ -8,7 +8,7 @@ namespace CostOrchestrator.Grains.Budget;
 
 /// <summary>
 /// Reads budgets: a scope's windows now, or a whole chain's tightest status and head-room, in one store
-/// round trip. Also turns a reservation request into the store's per-window targets.
+/// round trip, as written in the store (the governors decide; this is what reads show).
 /// </summary>
 public sealed class BudgetBook
 {
@@ -74,35 +74,6 @@ public sealed class BudgetBook
         }
 
         return new ChainBudget { Scopes = scopes, Status = status, StatusScope = statusScope, HeadroomCents = headroom, HeadroomScope = headroomScope };
-    }
-
-    /// <summary>The windows a reservation on <paramref name="chain"/> must fit in, at this instant.</summary>
-    public async Task<IReadOnlyList<ReservationTarget>> TargetsAsync(IReadOnlyList<string> chain, Priority priority, CancellationToken cancellationToken)
-    {
-        var policies = await _policies.GetAllAsync(cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        var targets = new List<ReservationTarget>();
-        foreach (var scope in chain.Distinct(StringComparer.Ordinal))
-        {
-            if (!policies.TryGetValue(scope, out var policy))
-            {
-                continue;
-            }
-
-            foreach (var window in policy.Windows)
-            {
-                targets.Add(new ReservationTarget
-                {
-                    Scope = scope,
-                    Window = window.Window,
-                    WindowStart = BudgetWindows.StartOf(window.Window, now, _options.TimeZone),
-                    LimitCents = window.LimitCents,
-                    OverdraftCents = priority == Priority.High ? policy.OverdraftCents : 0m,
-                });
-            }
-        }
-
-        return targets;
     }
 
     private ScopeBudget Describe(string scope, BudgetPolicy? policy, Dictionary<SpendKey, SpendRow> spend, DateTimeOffset now)

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
-using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage;
@@ -9,33 +8,44 @@ using Microsoft.Extensions.Logging;
 namespace CostOrchestrator.Grains.Budget;
 
 /// <summary>
-/// The governor of one scope. Reservations go through the governor of the chain's narrowest limited
-/// scope; the store's single transaction over the whole chain is what makes them race-free across
-/// governors and nodes. The grain owns its scope's window reminder (an Orleans reminder, so it fires on
-/// whichever silo is alive): at each boundary it rolls the window (new spend rows start at zero by
-/// construction) and wakes runs parked by <c>fallback: queue</c>.
+/// The governor of one scope, and the authority for its check-and-charge. The activation claims an epoch and loads
+/// its windows' spend and pending holds from the store once; after that it decides every hold in memory
+/// (<see cref="ScopeAccount"/>) in one turn, without a database round trip. A decision becomes durable when the
+/// reservation coordinator writes the reservation, fenced by the epoch: a stale or duplicate activation (whose
+/// epoch a newer activation has replaced) can never make a decision durable, and its callers are retried here.
+/// Holds whose reservation may have moved on without this activation hearing of it (TTL passed, coordinator gone)
+/// are checked against the store by a timer. The grain also owns its scope's window reminder (an Orleans
+/// reminder, so it fires on whichever silo is alive): at each boundary it rolls the window and wakes runs parked by
+/// <c>fallback: queue</c>.
 /// </summary>
 // Awaits in grains keep ConfigureAwait(true): continuations must run on the activation's scheduler (one turn at a
 // time, and the only place Orleans lets a grain register reminders or read its identity).
-public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, IRemindable
+public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, IGovernorHoldsGrain, IRemindable
 {
     /// <summary>The name of the window-boundary reminder.</summary>
     public const string WindowReminder = "window-boundary";
+
+    // A hold not confirmed within this long is checked against the store: longer than any reservation write can
+    // take (the store's command timeout), so a write still in flight is never mistaken for one that never happened.
+    private static readonly TimeSpan TentativeFor = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(30);
 
     private readonly ICostOrchestratorStore _store;
     private readonly BudgetBook _book;
     private readonly PolicyCache _policies;
     private readonly QueuedRunWaker _waker;
-    private readonly ReservationBatcher _batcher;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<BudgetGovernorGrain> _logger;
 
+    private ScopeAccount _account = null!;
+    private long _epoch;
+    private IGrainTimer? _checkTimer;
+
     /// <summary>Created by Orleans on activation.</summary>
-    public BudgetGovernorGrain(ICostOrchestratorStore store, BudgetBook book, PolicyCache policies, QueuedRunWaker waker, ReservationBatcher batcher,
+    public BudgetGovernorGrain(ICostOrchestratorStore store, BudgetBook book, PolicyCache policies, QueuedRunWaker waker,
         [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<BudgetGovernorGrain> logger)
     {
-        _batcher = batcher;
         _store = store;
         _book = book;
         _policies = policies;
@@ -49,6 +59,10 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     private DateTimeOffset? _nextBoundary;
 
     private string Key => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(await _store.GetPolicyAsync(Key, cancellationToken).ConfigureAwait(true), cancellationToken).ConfigureAwait(true);
 
     /// <inheritdoc />
     public async Task<ScopeBudget> GetBudgetAsync(CancellationToken cancellationToken = default) =>
@@ -69,9 +83,13 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             throw new ArgumentException(string.Join("; ", errors), nameof(policy));
         }
 
-        await _store.UpsertPolicyAsync(policy, cancellationToken).ConfigureAwait(true);
+        var stored = await _store.UpsertPolicyAsync(policy, cancellationToken).ConfigureAwait(true);
         _policies.Invalidate();
-        await ScheduleBoundaryAsync(policy, cancellationToken).ConfigureAwait(true);
+
+        // Start over from the store under a new epoch: windows may have changed, and holds not yet written are
+        // fenced out (their coordinators retry against the new policy).
+        await LoadAsync(stored, cancellationToken).ConfigureAwait(true);
+        await ScheduleBoundaryAsync(stored, cancellationToken).ConfigureAwait(true);
 
         // A raised limit may let parked runs continue.
         await _waker.WakeAsync(cancellationToken).ConfigureAwait(true);
@@ -79,57 +97,113 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     }
 
     /// <inheritdoc />
-    public async Task<ReservationOutcome> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken = default)
+    public Task<HoldDecision> HoldAsync(HoldRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.AmountCents < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), "amount_cents must not be negative.");
-        }
-
         var now = _time.GetUtcNow();
-        var targets = await _book.TargetsAsync(request.Chain, request.Priority, cancellationToken).ConfigureAwait(true);
-        var outcome = await _batcher.ReserveAsync(new StoreReservation
-        {
-            ReservationId = "res_" + Guid.NewGuid().ToString("N"),
-            IdempotencyKey = request.IdempotencyKey,
-            Chain = request.Chain,
-            AmountCents = Core.Money.Cents.RoundUp(request.AmountCents),
-            Targets = targets,
-            CreatedAt = now,
-            ExpiresAt = now + (request.Ttl ?? _options.ReservationTtl),
-            Attribution = request.Attribution,
-        }, cancellationToken).ConfigureAwait(true);
-
+        _account.Roll(now);
+        var outcome = _account.TryHold(request.ReservationId, request.AmountCents, request.Priority == Priority.High, now, request.ExpiresAt,
+            TimeProvider.System.GetUtcNow() + TentativeFor);
         if (outcome.Denial is { } denial)
         {
             LogDenied(denial.Scope, denial.RequestedCents, denial.SpentCents, denial.ReservedCents, denial.LimitCents);
         }
 
-        return outcome;
+        return Task.FromResult(new HoldDecision { Epoch = _epoch, Windows = outcome.Windows, Overdraft = outcome.Overdraft, Denial = outcome.Denial });
     }
 
     /// <inheritdoc />
-    public async Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens = null, CancellationToken cancellationToken = default)
+    public Task ForgetHoldAsync(string reservationId, CancellationToken cancellationToken = default)
     {
-        if (actualCents < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(actualCents), "actual_cents must not be negative.");
-        }
-
-        var committed = await _store.CommitAsync(reservationId, Core.Money.Cents.RoundUp(actualCents), tokens, _time.GetUtcNow(), cancellationToken).ConfigureAwait(true);
-        if (committed is { ActualCents: { } actual } && actual > committed.AmountCents)
-        {
-            // The provider billed more than its declared worst case: recorded, and the cause of a drift alert.
-            LogDrift(committed.ReservationId, committed.Attribution.ProviderId, committed.AmountCents, actual);
-        }
-
-        return committed;
+        _account.Release(reservationId);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default) =>
-        _store.ReleaseAsync(reservationId, cancellationToken);
+    public Task ConfirmHoldAsync(string reservationId)
+    {
+        _account.Confirm(reservationId);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task SettleHoldAsync(string reservationId, decimal? actualCents, CancellationToken cancellationToken = default)
+    {
+        if (actualCents is { } actual)
+        {
+            _account.Charge(reservationId, actual);
+        }
+        else
+        {
+            _account.Release(reservationId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Claims a new epoch and rebuilds the account from the store.</summary>
+    private async Task LoadAsync(BudgetPolicy? policy, CancellationToken cancellationToken)
+    {
+        var account = new ScopeAccount(Key, policy, _options.TimeZone);
+        if (policy is null)
+        {
+            // Unlimited: nothing to decide, so nothing to fence.
+            _account = account;
+            _epoch = 0;
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var windows = account.CurrentWindows(now);
+        var snapshot = await _store.ClaimGovernorAsync(Key, [.. windows.Select(w => new SpendKey(Key, w.Window, w.WindowStart))], cancellationToken)
+            .ConfigureAwait(true);
+        foreach (var row in snapshot.Spend)
+        {
+            account.LoadWindow(row.Key.Window, row.Key.WindowStart, row.ChargedCents, row.ReservedCents);
+        }
+
+        foreach (var hold in snapshot.Holds)
+        {
+            account.LoadHold(hold.ReservationId, hold.AmountCents, hold.ExpiresAt,
+                hold.Windows.Select(w => new HeldWindow { Window = w.Window, WindowStart = w.WindowStart }));
+        }
+
+        account.Roll(now);
+        _account = account;
+        _epoch = snapshot.Epoch;
+        _checkTimer ??= this.RegisterGrainTimer(CheckHoldsAsync, CheckEvery, CheckEvery);
+    }
+
+    /// <summary>
+    /// Reads the reservation of every hold past its TTL or still tentative, and counts what became of it: a
+    /// commit, release or TTL settlement this activation did not hear of, or a write that never happened.
+    /// </summary>
+    private async Task CheckHoldsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in _account.DueForCheck(_time.GetUtcNow(), TimeProvider.System.GetUtcNow()))
+        {
+            var reservation = await _store.GetReservationAsync(id, cancellationToken).ConfigureAwait(true);
+            switch (reservation?.State)
+            {
+                case null:
+                    _account.Release(id);
+                    break;
+                case ReservationState.Pending:
+                    // Written; if its TTL passed, the node's settlement charges it and a later check counts that.
+                    _account.Confirm(id);
+                    break;
+                case ReservationState.Released:
+                    _account.Release(id);
+                    break;
+                case ReservationState.Committed:
+                    _account.Charge(id, reservation.ActualCents ?? reservation.AmountCents);
+                    break;
+                case ReservationState.Unreconciled:
+                    _account.Charge(id, reservation.AmountCents);
+                    break;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -147,6 +221,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         }
 
         LogWindowRolled(Key, now);
+        _account.Roll(now);
         var policy = await _store.GetPolicyAsync(Key, CancellationToken.None).ConfigureAwait(true);
         if (policy is not null)
         {
@@ -183,10 +258,6 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.ReservationDenied, Level = LogLevel.Information,
         Message = "Reservation of {Requested}¢ denied by {Scope}: spent {Spent}¢ + reserved {Reserved}¢ of {Limit}¢")]
     private partial void LogDenied(string scope, decimal requested, decimal spent, decimal reserved, decimal limit);
-
-    [LoggerMessage(EventId = Core.Diagnostics.EventIds.CostDrift, Level = LogLevel.Warning,
-        Message = "Reservation {ReservationId} on {ProviderId}: billed {Actual}¢ above the declared worst case {Reserved}¢")]
-    private partial void LogDrift(string reservationId, string? providerId, decimal reserved, decimal actual);
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.WindowRolled, Level = LogLevel.Information,
         Message = "Budget window of {Scope} rolled at {Now}; waking queued runs")]

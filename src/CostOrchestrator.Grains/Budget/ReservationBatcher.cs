@@ -6,7 +6,7 @@ using CostOrchestrator.Storage;
 namespace CostOrchestrator.Grains.Budget;
 
 /// <summary>
-/// Group commit: reservations arriving together on this node are written in one store
+/// Group commit: reservations the governors approved, arriving together on this node, are written in one store
 /// transaction — each still all-or-nothing on its own — and every caller is answered only after that
 /// transaction is durable. Under load this turns N flushes into one; alone, a request is a batch of one.
 /// </summary>
@@ -27,12 +27,12 @@ public sealed class ReservationBatcher : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reserves as part of the next batch. A caller that stops waiting (cancellation) does not withdraw the
+    /// Writes the reservation as part of the next batch. A caller that stops waiting (cancellation) does not withdraw the
     /// request: if it was written, it is a pending reservation that its TTL settles, like any abandoned one.
     /// </summary>
-    public Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
+    public Task<ReserveResult> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
     {
-        var pending = new Pending(reservation, new TaskCompletionSource<ReservationOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(reservation, new TaskCompletionSource<ReserveResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(ReservationBatcher), "The node is stopping.");
@@ -83,5 +83,5 @@ public sealed class ReservationBatcher : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(StoreReservation Reservation, TaskCompletionSource<ReservationOutcome> Done);
+    private sealed record Pending(StoreReservation Reservation, TaskCompletionSource<ReserveResult> Done);
 }

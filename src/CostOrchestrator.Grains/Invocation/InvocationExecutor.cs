@@ -135,8 +135,8 @@ public sealed partial class InvocationExecutor
 
         var invocationId = "inv_" + Guid.NewGuid().ToString("N")[..20];
         var chain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, provider.ProviderId, context.RunId);
-        var governor = _grains.GetGrain<IBudgetGovernorGrain>(chain[^1]);
-        var reservation = await governor.ReserveAsync(new ReservationRequest
+        var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var reservation = await reservations.ReserveAsync(new ReservationRequest
         {
             Chain = chain,
             AmountCents = worstCase,
@@ -183,7 +183,7 @@ public sealed partial class InvocationExecutor
         if (!result.Completed && result.OutputChunks == 0 && !clientGone.IsCancellationRequested)
         {
             // Nothing reached the client and the upstream failed: nothing was used, give the head-room back.
-            await governor.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
+            await reservations.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
             await registry.ReportOutcomeAsync(provider.ProviderId, false, latencyMs, CancellationToken.None).ConfigureAwait(false);
             return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "provider_failed", Message = result.Error ?? "the upstream stream failed" } };
         }
@@ -191,7 +191,7 @@ public sealed partial class InvocationExecutor
         // Charged for what was used: the final usage, or the tokens streamed before the client went away.
         var usage = result.UsageOrEstimate(requestBody);
         var actual = Math.Min(CostEstimator.Actual(provider, context.Inputs, usage), result.Completed ? decimal.MaxValue : worstCase);
-        await governor.CommitAsync(Reserved(reservation).ReservationId, actual, usage, CancellationToken.None).ConfigureAwait(false);
+        await reservations.CommitAsync(Reserved(reservation).ReservationId, actual, usage, CancellationToken.None).ConfigureAwait(false);
         await registry.ReportOutcomeAsync(provider.ProviderId, result.Completed, latencyMs, CancellationToken.None).ConfigureAwait(false);
         return new InvocationOutcome
         {
@@ -291,12 +291,12 @@ public sealed partial class InvocationExecutor
         }
 
         var chain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, provider.ProviderId, context.RunId);
-        var governor = _grains.GetGrain<IBudgetGovernorGrain>(chain[^1]);
+        var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
         var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
         for (var tryOnProvider = 1; ; tryOnProvider++)
         {
             attempt.Attempts++;
-            var reservation = await governor.ReserveAsync(new ReservationRequest
+            var reservation = await reservations.ReserveAsync(new ReservationRequest
             {
                 Chain = chain,
                 AmountCents = worstCase,
@@ -353,7 +353,7 @@ public sealed partial class InvocationExecutor
                 }
                 catch (OperationCanceledException)
                 {
-                    await governor.ReleaseAsync(reserved.ReservationId, CancellationToken.None).ConfigureAwait(false);
+                    await reservations.ReleaseAsync(reserved.ReservationId, CancellationToken.None).ConfigureAwait(false);
                     throw;
                 }
             }
@@ -363,7 +363,7 @@ public sealed partial class InvocationExecutor
             if (result.Succeeded)
             {
                 var actual = result.BilledCents ?? CostEstimator.Actual(provider, context.Inputs, result.Usage);
-                await governor.CommitAsync(reserved.ReservationId, actual, result.Usage, cancellationToken).ConfigureAwait(false);
+                await reservations.CommitAsync(reserved.ReservationId, actual, result.Usage, cancellationToken).ConfigureAwait(false);
                 if (context.UseCache)
                 {
                     await PutCacheAsync(context.Capability, cacheKey, provider.ProviderId, result.Result!.Value, actual, cancellationToken).ConfigureAwait(false);
@@ -389,7 +389,7 @@ public sealed partial class InvocationExecutor
             }
 
             // The call did not happen or failed before producing anything billable: give the head-room back.
-            await governor.ReleaseAsync(reserved.ReservationId, cancellationToken).ConfigureAwait(false);
+            await reservations.ReleaseAsync(reserved.ReservationId, cancellationToken).ConfigureAwait(false);
             LogProviderFailed(provider.ProviderId, context.Capability, result.Error);
             attempt.LastError = result.Error;
             attempt.ProviderFailed = true;

@@ -81,7 +81,7 @@ public static class BudgetEndpoints
                 return Problems.Forbidden("this key may not charge that chain: it must name the key's scopes and no other org, team, project, user or work item");
             }
 
-            var outcome = await grains.GetGrain<IBudgetGovernorGrain>(body.Chain[^1]).ReserveAsync(body, ct);
+            var outcome = await Reservations(grains).ReserveAsync(body, ct);
             return outcome.Denial is { } denial ? Problems.Budget(denial) : Results.Created($"/v1/reservations/{outcome.Reservation!.ReservationId}", outcome.Reservation);
         }).RequireCaller();
 
@@ -104,7 +104,7 @@ public static class BudgetEndpoints
                 return Problems.NotFound($"reservation '{id}'");
             }
 
-            return Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(existing.Chain[^1]).CommitAsync(id, body.ActualCents, body.Tokens, ct));
+            return Results.Ok(await Reservations(grains).CommitAsync(id, body.ActualCents, body.Tokens, ct));
         }).RequireCaller();
 
         app.MapPost("/v1/reservations/{id}/release", async (string id, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
@@ -115,7 +115,7 @@ public static class BudgetEndpoints
                 return Problems.NotFound($"reservation '{id}'");
             }
 
-            return Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(existing.Chain[^1]).ReleaseAsync(id, ct));
+            return Results.Ok(await Reservations(grains).ReleaseAsync(id, ct));
         }).RequireCaller();
 
         app.MapPost("/v1/keys", async (HttpRequest request, ICostOrchestratorStore store, ApiKeyService keys, CancellationToken ct) =>
@@ -140,6 +140,10 @@ public static class BudgetEndpoints
         app.MapDelete("/v1/keys/{id}", async (string id, ICostOrchestratorStore store, TimeProvider time, CancellationToken ct) =>
             await store.RevokeApiKeyAsync(id, time.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"key '{id}'")).RequireAdmin();
     }
+
+    // The coordinator on this silo: it asks the governor of every scope in the chain.
+    private static IReservationCoordinatorGrain Reservations(IGrainFactory grains) =>
+        grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
 
     /// <summary>PUT /v1/budgets/{scope}.</summary>
     public sealed record BudgetPolicyBody

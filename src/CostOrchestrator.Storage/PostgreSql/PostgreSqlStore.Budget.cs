@@ -61,12 +61,47 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
-    public async Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
+    public Task<GovernorSnapshot> ClaimGovernorAsync(string scope, IReadOnlyCollection<SpendKey> windows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        return TransactionAsync(async (tx, ct) =>
+        {
+            // The row lock waits for every reservation write holding FOR SHARE on the old epoch; the reads below are
+            // later statements, so they see those writes, and any write still to come is refused by the new epoch.
+            var epoch = (await QueryAsync(tx,
+                "INSERT INTO budget_governors (scope, epoch) VALUES (@s, 1) ON CONFLICT (scope) DO UPDATE SET epoch = budget_governors.epoch + 1 RETURNING epoch",
+                r => r.GetInt64(0), ct, Text("s", scope)).ConfigureAwait(false))[0];
+            var keys = windows.ToList();
+            var spend = keys.Count == 0 ? [] : await QueryAsync(tx,
+                "SELECT s.charged, s.reserved FROM unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) " +
+                "LEFT JOIN budget_spend s ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord",
+                r => r.IsDBNull(0) ? (0L, 0L) : (r.GetInt64(0), r.GetInt64(1)), ct,
+                TextArray("scopes", [.. keys.Select(k => k.Scope)]), TextArray("windows", [.. keys.Select(k => StoreJson.EnumName(k.Window))]),
+                TimeArray("starts", [.. keys.Select(k => k.WindowStart)])).ConfigureAwait(false);
+            var pending = await QueryAsync(tx,
+                $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND chain @> jsonb_build_array(@s::text)",
+                MapReservation, ct, Text("s", scope)).ConfigureAwait(false);
+            return (new GovernorSnapshot
+            {
+                Epoch = epoch,
+                Spend = [.. keys.Select((key, i) => new SpendRow(key, Cents.FromMicros(spend[i].Item1), Cents.FromMicros(spend[i].Item2)))],
+                Holds = [.. pending.Select(p => new PendingHold(p.Reservation.ReservationId, p.Reservation.AmountCents, p.Reservation.ExpiresAt,
+                    [.. p.Targets.Where(t => t.Scope == scope).Select(Key)]))],
+            }, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ReserveResult> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         try
         {
-            return await TransactionAsync((tx, ct) => ReserveInTransactionAsync(tx, reservation, ct), cancellationToken).ConfigureAwait(false);
+            return await TransactionAsync(async (tx, ct) =>
+            {
+                await CreateSpendRowsAsync(tx, reservation.Targets.Select(Key), ct).ConfigureAwait(false);
+                return await ReserveInTransactionAsync(tx, reservation, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == IdempotencyConstraint)
         {
@@ -77,7 +112,7 @@ public sealed partial class PostgreSqlStore
                 throw;
             }
 
-            return new ReservationOutcome { Reservation = winner.Value.Reservation };
+            return new ReserveResult { Reservation = winner.Value.Reservation, Replayed = true };
         }
     }
 
@@ -145,6 +180,10 @@ public sealed partial class PostgreSqlStore
     /// <inheritdoc />
     public async Task<Reservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken) =>
         (await FindReservationAsync(null, "reservation_id", reservationId, forUpdate: false, cancellationToken).ConfigureAwait(false))?.Reservation;
+
+    /// <inheritdoc />
+    public async Task<Reservation?> GetReservationByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        (await FindReservationAsync(null, "idempotency_key", idempotencyKey, forUpdate: false, cancellationToken).ConfigureAwait(false))?.Reservation;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -234,7 +273,7 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ReservationOutcome>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReserveResult>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservations);
         if (reservations.Count == 1)
@@ -244,35 +283,16 @@ public sealed partial class PostgreSqlStore
 
         try
         {
-            return await TransactionAsync<IReadOnlyList<ReservationOutcome>>(async (tx, ct) =>
+            return await TransactionAsync<IReadOnlyList<ReserveResult>>(async (tx, ct) =>
             {
-                // Lock every spend row the batch touches in the one global order before any reservation takes room, so
-                // two nodes' batches queue on their first shared row instead of forming a lock cycle.
-                var keys = reservations.SelectMany(r => r.Targets).Select(Key).Distinct()
-                    .OrderBy(k => k.Scope, StringComparer.Ordinal).ThenBy(k => StoreJson.EnumName(k.Window), StringComparer.Ordinal).ThenBy(k => k.WindowStart).ToList();
-                if (keys.Count > 0)
-                {
-                    NpgsqlParameter[] Keys() =>
-                    [
-                        TextArray("scopes", [.. keys.Select(k => k.Scope)]),
-                        TextArray("windows", [.. keys.Select(k => StoreJson.EnumName(k.Window))]),
-                        TimeArray("starts", [.. keys.Select(k => k.WindowStart)]),
-                    ];
-                    await ExecuteAsync(tx,
-                        "INSERT INTO budget_spend (scope, window_kind, window_start) SELECT k.scope, k.window_kind, k.window_start " +
-                        "FROM unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) ORDER BY k.ord ON CONFLICT DO NOTHING", ct, Keys()).ConfigureAwait(false);
-                    await QueryAsync(tx,
-                        "SELECT 1 FROM budget_spend s JOIN unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) " +
-                        "ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord FOR UPDATE OF s", _ => 1, ct, Keys()).ConfigureAwait(false);
-                }
-
-                var outcomes = new List<ReservationOutcome>(reservations.Count);
+                await CreateSpendRowsAsync(tx, reservations.SelectMany(r => r.Targets).Select(Key), ct).ConfigureAwait(false);
+                var results = new List<ReserveResult>(reservations.Count);
                 for (var i = 0; i < reservations.Count; i++)
                 {
                     // A savepoint per reservation keeps each one all-or-nothing inside the shared transaction.
                     var savepoint = "r" + i.ToString(CultureInfo.InvariantCulture);
                     await tx.SaveAsync(savepoint, ct).ConfigureAwait(false);
-                    var (outcome, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
+                    var (result, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
                     if (keep)
                     {
                         await tx.ReleaseAsync(savepoint, ct).ConfigureAwait(false);
@@ -282,66 +302,80 @@ public sealed partial class PostgreSqlStore
                         await tx.RollbackAsync(savepoint, ct).ConfigureAwait(false);
                     }
 
-                    outcomes.Add(outcome);
+                    results.Add(result);
                 }
 
-                return (outcomes, true);
+                return (results, true);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsBatchConflict(ex))
         {
             // Rare: a concurrent reserve with one of the batch's idempotency keys, or a lock conflict. The whole batch
             // rolled back; do each reservation in its own transaction, where those cases are handled one by one.
-            var outcomes = new List<ReservationOutcome>(reservations.Count);
+            var results = new List<ReserveResult>(reservations.Count);
             foreach (var reservation in reservations)
             {
-                outcomes.Add(await ReserveAsync(reservation, cancellationToken).ConfigureAwait(false));
+                results.Add(await ReserveAsync(reservation, cancellationToken).ConfigureAwait(false));
             }
 
-            return outcomes;
+            return results;
         }
     }
 
     private static bool IsBatchConflict(Exception ex) =>
         (ex as PostgresException ?? ex.InnerException as PostgresException)?.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
-    private async Task<(ReservationOutcome Outcome, bool Commit)> ReserveInTransactionAsync(NpgsqlTransaction tx, StoreReservation reservation, CancellationToken ct)
+    /// <summary>
+    /// Creates the spend rows <paramref name="keys"/> name if missing and locks them in the one global order
+    /// (scope, window, start), so two nodes' writes queue on their first shared row instead of forming a lock cycle.
+    /// </summary>
+    private static async Task CreateSpendRowsAsync(NpgsqlTransaction tx, IEnumerable<SpendKey> keys, CancellationToken ct)
+    {
+        var ordered = keys.Distinct()
+            .OrderBy(k => k.Scope, StringComparer.Ordinal).ThenBy(k => k.Window).ThenBy(k => k.WindowStart).ToList();
+        if (ordered.Count == 0)
+        {
+            return;
+        }
+
+        NpgsqlParameter[] Keys() =>
+        [
+            TextArray("scopes", [.. ordered.Select(k => k.Scope)]),
+            TextArray("windows", [.. ordered.Select(k => StoreJson.EnumName(k.Window))]),
+            TimeArray("starts", [.. ordered.Select(k => k.WindowStart)]),
+        ];
+        await ExecuteAsync(tx,
+            "INSERT INTO budget_spend (scope, window_kind, window_start) SELECT k.scope, k.window_kind, k.window_start " +
+            "FROM unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) ORDER BY k.ord ON CONFLICT DO NOTHING", ct, Keys()).ConfigureAwait(false);
+        await QueryAsync(tx,
+            "SELECT 1 FROM budget_spend s JOIN unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) " +
+            "ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord FOR UPDATE OF s", _ => 1, ct, Keys()).ConfigureAwait(false);
+    }
+
+    private async Task<(ReserveResult Result, bool Commit)> ReserveInTransactionAsync(NpgsqlTransaction tx, StoreReservation reservation, CancellationToken ct)
     {
         var existing = await FindReservationAsync(tx, "idempotency_key", reservation.IdempotencyKey, forUpdate: false, ct).ConfigureAwait(false);
         if (existing is not null)
         {
-            return (new ReservationOutcome { Reservation = existing.Value.Reservation }, false);
+            return (new ReserveResult { Reservation = existing.Value.Reservation, Replayed = true }, false);
+        }
+
+        if (reservation.Fences.Count > 0)
+        {
+            // FOR SHARE: a governor activation claiming a newer epoch waits until this transaction ends.
+            var current = await QueryAsync(tx,
+                "SELECT g.scope FROM budget_governors g JOIN unnest(@fs, @fe) AS f (scope, epoch) ON g.scope = f.scope AND g.epoch = f.epoch FOR SHARE OF g",
+                r => r.GetString(0), ct,
+                TextArray("fs", [.. reservation.Fences.Select(f => f.Scope)]),
+                Typed("fe", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, reservation.Fences.Select(f => f.Epoch).ToArray())).ConfigureAwait(false);
+            if (reservation.Fences.FirstOrDefault(f => !current.Contains(f.Scope)) is { } fenced)
+            {
+                return (new ReserveResult { FencedScope = fenced.Scope }, false);
+            }
         }
 
         var amount = Cents.ToMicros(reservation.AmountCents);
-        var targets = OrderTargets(reservation.Targets).ToList();
-        var overdraft = false;
-        if (targets.Count > 0)
-        {
-            var after = await TakeRoomAsync(tx, targets, amount, ct).ConfigureAwait(false);
-            var fault = after.FindIndex(row => row is null);
-            if (fault >= 0)
-            {
-                var target = targets[fault];
-                var key = Key(target);
-                var row = (await QueryAsync(tx, "SELECT charged, reserved FROM budget_spend WHERE scope = @s AND window_kind = @w AND window_start = @ws",
-                    r => (Charged: r.GetInt64(0), Reserved: r.GetInt64(1)), ct, KeyParameters(key, string.Empty)).ConfigureAwait(false))[0];
-                var denial = new BudgetDenial
-                {
-                    Scope = target.Scope,
-                    Window = target.Window,
-                    SpentCents = Cents.FromMicros(row.Charged),
-                    ReservedCents = Cents.FromMicros(row.Reserved),
-                    LimitCents = target.LimitCents + target.OverdraftCents,
-                    RequestedCents = reservation.AmountCents,
-                };
-                return (new ReservationOutcome { Denial = denial }, false);
-            }
-
-            // Overdraft: the reservation took room beyond the plain limit (it fit only thanks to the overdraft head-room).
-            overdraft = amount > 0 && targets.Select((t, i) => after[i]!.Value.Charged + after[i]!.Value.Reserved > Cents.ToMicros(t.LimitCents)).Any(over => over);
-        }
-
+        await ApplySpendAsync(tx, reservation.Targets.Select(t => (Key(t), Charged: 0L, Reserved: amount)), ct).ConfigureAwait(false);
         var stored = new Reservation
         {
             ReservationId = reservation.ReservationId,
@@ -350,61 +384,15 @@ public sealed partial class PostgreSqlStore
             AmountCents = reservation.AmountCents,
             State = ReservationState.Pending,
             ExpiresAt = StoreTime.Truncate(reservation.ExpiresAt),
-            Overdraft = overdraft,
+            Overdraft = reservation.Overdraft,
             Attribution = reservation.Attribution,
         };
         await ExecuteAsync(tx,
             $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES (@id, @k, 'pending', @a, NULL, @o, @e, @c, @attr, @t, @now)", ct,
-            Text("id", stored.ReservationId), Text("k", stored.IdempotencyKey), Bigint("a", amount), Bool("o", overdraft), Time("e", stored.ExpiresAt),
+            Text("id", stored.ReservationId), Text("k", stored.IdempotencyKey), Bigint("a", amount), Bool("o", stored.Overdraft), Time("e", stored.ExpiresAt),
             Jsonb("c", StoreJson.Write(stored.Chain)), Jsonb("attr", StoreJson.Write(stored.Attribution)), Jsonb("t", StoreJson.Write(reservation.Targets)),
             Time("now", reservation.CreatedAt)).ConfigureAwait(false);
-        return (new ReservationOutcome { Reservation = stored }, true);
-    }
-
-    /// <summary>
-    /// For each target in lock order: create its spend row if missing, then reserve <paramref name="amount"/> if it
-    /// still fits under limit + overdraft. One round trip; returns charged and reserved after the update per target,
-    /// or null where it did not fit (the caller rolls back).
-    /// </summary>
-    private static async Task<List<(long Charged, long Reserved)?>> TakeRoomAsync(NpgsqlTransaction tx, List<ReservationTarget> targets, long amount, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(null, tx.Connection, tx);
-        var sql = new StringBuilder();
-        cmd.Parameters.Add(Bigint("a", amount));
-        for (var i = 0; i < targets.Count; i++)
-        {
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            cmd.Parameters.AddRange(KeyParameters(Key(targets[i]), n));
-            sql.Append(CultureInfo.InvariantCulture,
-                $"INSERT INTO budget_spend (scope, window_kind, window_start) VALUES (@s{n}, @w{n}, @ws{n}) ON CONFLICT DO NOTHING;");
-            sql.Append(CultureInfo.InvariantCulture, $"UPDATE budget_spend SET reserved = reserved + @a WHERE scope = @s{n} AND window_kind = @w{n} AND window_start = @ws{n}");
-
-            // A zero-cost reservation always fits: free work must keep flowing on an exhausted budget.
-            if (amount > 0)
-            {
-                cmd.Parameters.Add(Bigint("max" + n, Cents.ToMicros(targets[i].LimitCents) + Cents.ToMicros(targets[i].OverdraftCents)));
-                sql.Append(CultureInfo.InvariantCulture, $" AND charged + reserved + @a <= @max{n}");
-            }
-
-            sql.Append(" RETURNING charged, reserved;");
-        }
-
-        cmd.CommandText = sql.ToString();
-        var after = new List<(long Charged, long Reserved)?>(targets.Count);
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-
-        // The INSERTs return no result set; each UPDATE ... RETURNING returns one (empty when the room was not there).
-        for (var i = 0; i < targets.Count; i++)
-        {
-            if (i > 0 && !await reader.NextResultAsync(ct).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException("Expected one result per spend row update.");
-            }
-
-            after.Add(await reader.ReadAsync(ct).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : null);
-        }
-
-        return after;
+        return (new ReserveResult { Reservation = stored }, true);
     }
 
     /// <summary>
@@ -438,9 +426,6 @@ public sealed partial class PostgreSqlStore
         cmd.CommandText = sql.ToString();
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
-
-    private static IEnumerable<ReservationTarget> OrderTargets(IEnumerable<ReservationTarget> targets) =>
-        targets.OrderBy(t => t.Scope, StringComparer.Ordinal).ThenBy(t => t.Window).ThenBy(t => t.WindowStart);
 
     // Truncated to microseconds, as PostgreSQL keeps it, so two starts that are one row group as one key.
     private static SpendKey Key(ReservationTarget target) => new(target.Scope, target.Window, StoreTime.Truncate(target.WindowStart));

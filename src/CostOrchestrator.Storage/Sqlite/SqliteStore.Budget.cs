@@ -57,66 +57,86 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
-    public Task<ReservationOutcome> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
+    public Task<GovernorSnapshot> ClaimGovernorAsync(string scope, IReadOnlyCollection<SpendKey> windows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+
+        // One writer at a time: no reservation write is in flight while the epoch moves and the state is read.
+        return TransactionAsync(async (tx, ct) =>
+        {
+            await ExecuteAsync(tx, "INSERT INTO budget_governors (scope, epoch) VALUES ($s, 1) ON CONFLICT (scope) DO UPDATE SET epoch = epoch + 1", ct, ("$s", scope))
+                .ConfigureAwait(false);
+            var epoch = (await QueryAsync(tx, "SELECT epoch FROM budget_governors WHERE scope = $s", r => r.GetInt64(0), ct, ("$s", scope)).ConfigureAwait(false))[0];
+            var spend = new List<SpendRow>(windows.Count);
+            foreach (var key in windows)
+            {
+                spend.Add(await ReadSpendAsync(tx, key, ct).ConfigureAwait(false));
+            }
+
+            var pending = await QueryAsync(tx,
+                $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND EXISTS (SELECT 1 FROM json_each(chain) WHERE value = $s)",
+                MapReservation, ct, ("$s", scope)).ConfigureAwait(false);
+            return (new GovernorSnapshot
+            {
+                Epoch = epoch,
+                Spend = spend,
+                Holds = [.. pending.Select(p => new PendingHold(p.Reservation.ReservationId, p.Reservation.AmountCents, p.Reservation.ExpiresAt,
+                    [.. p.Targets.Where(t => t.Scope == scope).Select(t => new SpendKey(t.Scope, t.Window, t.WindowStart))]))],
+            }, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ReserveResult> ReserveAsync(StoreReservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         return TransactionAsync((tx, ct) => ReserveInTransactionAsync(tx, reservation, ct), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReservationOutcome>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReserveResult>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservations);
-        return TransactionAsync<IReadOnlyList<ReservationOutcome>>(async (tx, ct) =>
+        return TransactionAsync<IReadOnlyList<ReserveResult>>(async (tx, ct) =>
         {
-            var outcomes = new List<ReservationOutcome>(reservations.Count);
+            var results = new List<ReserveResult>(reservations.Count);
             for (var i = 0; i < reservations.Count; i++)
             {
                 // A savepoint per reservation keeps each one all-or-nothing inside the shared transaction.
                 await ExecuteAsync($"SAVEPOINT r{i}", ct, tx).ConfigureAwait(false);
-                var (outcome, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
+                var (result, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
                 await ExecuteAsync(keep ? $"RELEASE r{i}" : $"ROLLBACK TO r{i}; RELEASE r{i}", ct, tx).ConfigureAwait(false);
-                outcomes.Add(outcome);
+                results.Add(result);
             }
 
-            return (outcomes, true);
+            return (results, true);
         }, cancellationToken);
     }
 
-    private async Task<(ReservationOutcome Outcome, bool Commit)> ReserveInTransactionAsync(SqliteTransaction tx, StoreReservation reservation, CancellationToken ct)
+    private async Task<(ReserveResult Result, bool Commit)> ReserveInTransactionAsync(SqliteTransaction tx, StoreReservation reservation, CancellationToken ct)
     {
         var existing = await FindReservationAsync(tx, "idempotency_key", reservation.IdempotencyKey, ct).ConfigureAwait(false);
         if (existing is not null)
         {
-            return (new ReservationOutcome { Reservation = existing.Value.Reservation }, false);
+            return (new ReserveResult { Reservation = existing.Value.Reservation, Replayed = true }, false);
+        }
+
+        foreach (var fence in reservation.Fences)
+        {
+            var epoch = await QueryAsync(tx, "SELECT epoch FROM budget_governors WHERE scope = $s", r => r.GetInt64(0), ct, ("$s", fence.Scope)).ConfigureAwait(false);
+            if (epoch.Count == 0 || epoch[0] != fence.Epoch)
+            {
+                return (new ReserveResult { FencedScope = fence.Scope }, false);
+            }
         }
 
         var amount = Cents.ToMicros(reservation.AmountCents);
-        var overdraft = false;
-        foreach (var target in OrderTargets(reservation.Targets))
+        foreach (var target in reservation.Targets)
         {
             var key = new SpendKey(target.Scope, target.Window, target.WindowStart);
-            await ExecuteAsync(tx, "INSERT INTO budget_spend (scope, window_kind, window_start) VALUES ($s, $w, $ws) ON CONFLICT DO NOTHING", ct, SpendParameters(key)).ConfigureAwait(false);
-            var row = await ReadSpendAsync(tx, key, ct).ConfigureAwait(false);
-            var after = row.ChargedCents + row.ReservedCents + reservation.AmountCents;
-
-            // A zero-cost reservation always fits: free work must keep flowing on an exhausted budget.
-            if (amount > 0 && after > target.LimitCents + target.OverdraftCents)
-            {
-                var denial = new BudgetDenial
-                {
-                    Scope = target.Scope,
-                    Window = target.Window,
-                    SpentCents = row.ChargedCents,
-                    ReservedCents = row.ReservedCents,
-                    LimitCents = target.LimitCents + target.OverdraftCents,
-                    RequestedCents = reservation.AmountCents,
-                };
-                return (new ReservationOutcome { Denial = denial }, false);
-            }
-
-            overdraft |= amount > 0 && after > target.LimitCents;
-            await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
+            await ExecuteAsync(tx,
+                "INSERT INTO budget_spend (scope, window_kind, window_start) VALUES ($s, $w, $ws) ON CONFLICT DO NOTHING;" +
+                "UPDATE budget_spend SET reserved = reserved + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
                 [.. SpendParameters(key), ("$a", amount)]).ConfigureAwait(false);
         }
 
@@ -128,15 +148,15 @@ public sealed partial class SqliteStore
             AmountCents = reservation.AmountCents,
             State = ReservationState.Pending,
             ExpiresAt = StoreTime.Truncate(reservation.ExpiresAt),
-            Overdraft = overdraft,
+            Overdraft = reservation.Overdraft,
             Attribution = reservation.Attribution,
         };
         await ExecuteAsync(tx,
             $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES ($id, $k, 'pending', $a, NULL, $o, $e, $c, $attr, $t, $now)", ct,
-            ("$id", stored.ReservationId), ("$k", stored.IdempotencyKey), ("$a", amount), ("$o", overdraft ? 1 : 0),
+            ("$id", stored.ReservationId), ("$k", stored.IdempotencyKey), ("$a", amount), ("$o", stored.Overdraft ? 1 : 0),
             ("$e", StoreTime.ToMicros(stored.ExpiresAt)), ("$c", StoreJson.Write(stored.Chain)), ("$attr", StoreJson.Write(stored.Attribution)),
             ("$t", StoreJson.Write(reservation.Targets)), ("$now", StoreTime.ToMicros(reservation.CreatedAt))).ConfigureAwait(false);
-        return (new ReservationOutcome { Reservation = stored }, true);
+        return (new ReserveResult { Reservation = stored }, true);
     }
 
     /// <inheritdoc />
@@ -212,6 +232,10 @@ public sealed partial class SqliteStore
     /// <inheritdoc />
     public Task<Reservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken) =>
         LockedAsync(async ct => (await FindReservationAsync(null, "reservation_id", reservationId, ct).ConfigureAwait(false))?.Reservation, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Reservation?> GetReservationByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        LockedAsync(async ct => (await FindReservationAsync(null, "idempotency_key", idempotencyKey, ct).ConfigureAwait(false))?.Reservation, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -11,28 +11,29 @@ public sealed class BudgetGovernorTests(NodeFixture node) : IClassFixture<NodeFi
         var ct = TestContext.Current.CancellationToken;
         var scope = NewScope("team");
         var governor = node.Admin.GetGrain<IBudgetGovernorGrain>(scope);
+        var reservations = node.Admin.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
         await governor.SetPolicyAsync(DayLimit(scope, 10m), ct);
 
-        var reserved = await governor.ReserveAsync(Request(scope, 1.234567m, "commit-me"), ct);
+        var reserved = await reservations.ReserveAsync(Request(scope, 1.234567m, "commit-me"), ct);
         Assert.True(reserved.Approved);
         Assert.Equal(1.234567m, reserved.Reservation!.AmountCents);
         Assert.Equal(ReservationState.Pending, reserved.Reservation.State);
         Assert.Equal(1.234567m, Day(await governor.GetBudgetAsync(ct)).ReservedCents);
 
         // The same idempotency key is the same reservation, not a second hold.
-        var again = await governor.ReserveAsync(Request(scope, 1.234567m, "commit-me"), ct);
+        var again = await reservations.ReserveAsync(Request(scope, 1.234567m, "commit-me"), ct);
         Assert.Equal(reserved.Reservation.ReservationId, again.Reservation!.ReservationId);
 
-        var committed = await governor.CommitAsync(reserved.Reservation.ReservationId, 1.000001m, new TokenCounts { Input = 12, Output = 3 }, ct);
+        var committed = await reservations.CommitAsync(reserved.Reservation.ReservationId, 1.000001m, new TokenCounts { Input = 12, Output = 3 }, ct);
         Assert.Equal(ReservationState.Committed, committed!.State);
         Assert.Equal(1.000001m, committed.ActualCents);
         var afterCommit = Day(await governor.GetBudgetAsync(ct));
         Assert.Equal(1.000001m, afterCommit.SpentCents);
         Assert.Equal(0m, afterCommit.ReservedCents);
 
-        var held = await governor.ReserveAsync(Request(scope, 2.5m, "release-me"), ct);
+        var held = await reservations.ReserveAsync(Request(scope, 2.5m, "release-me"), ct);
         Assert.Equal(2.5m, Day(await governor.GetBudgetAsync(ct)).ReservedCents);
-        var released = await governor.ReleaseAsync(held.Reservation!.ReservationId, ct);
+        var released = await reservations.ReleaseAsync(held.Reservation!.ReservationId, ct);
         Assert.Equal(ReservationState.Released, released!.State);
         var afterRelease = Day(await governor.GetBudgetAsync(ct));
         Assert.Equal(1.000001m, afterRelease.SpentCents);
@@ -45,9 +46,10 @@ public sealed class BudgetGovernorTests(NodeFixture node) : IClassFixture<NodeFi
         var ct = TestContext.Current.CancellationToken;
         var scope = NewScope("team");
         var governor = node.Admin.GetGrain<IBudgetGovernorGrain>(scope);
+        var reservations = node.Admin.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
         await governor.SetPolicyAsync(DayLimit(scope, 1m), ct);
 
-        var outcome = await governor.ReserveAsync(Request(scope, 5.5m, "too-much"), ct);
+        var outcome = await reservations.ReserveAsync(Request(scope, 5.5m, "too-much"), ct);
 
         Assert.False(outcome.Approved);
         var denial = Assert.IsType<BudgetDenial>(outcome.Denial);
@@ -63,9 +65,10 @@ public sealed class BudgetGovernorTests(NodeFixture node) : IClassFixture<NodeFi
     public async Task ReserveAsync_InvalidScopeInChain_ThrowsInvalidRequestNamingChain()
     {
         var governor = node.Admin.GetGrain<IBudgetGovernorGrain>("global");
+        var reservations = node.Admin.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
 
         var ex = await Assert.ThrowsAsync<CostOrchestratorApiException>(() =>
-            governor.ReserveAsync(new ReservationRequest { Chain = ["global", "no scope"], AmountCents = 1m, IdempotencyKey = "bad" }, TestContext.Current.CancellationToken));
+            reservations.ReserveAsync(new ReservationRequest { Chain = ["global", "no scope"], AmountCents = 1m, IdempotencyKey = "bad" }, TestContext.Current.CancellationToken));
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.Status);
         Assert.Equal("invalid_request", ex.Code);
@@ -76,8 +79,9 @@ public sealed class BudgetGovernorTests(NodeFixture node) : IClassFixture<NodeFi
     public async Task CommitAsync_UnknownReservation_ReturnsNull()
     {
         var governor = node.Admin.GetGrain<IBudgetGovernorGrain>("global");
+        var reservations = node.Admin.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
 
-        Assert.Null(await governor.CommitAsync("res_does_not_exist", 1m, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Null(await reservations.CommitAsync("res_does_not_exist", 1m, cancellationToken: TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class RetryTests
         });
         using var client = Client(stub);
 
-        var ex = await Assert.ThrowsAsync<CostOrchestratorApiException>(() => client.GetGrain<IBudgetGovernorGrain>("global").ReserveAsync(
+        var ex = await Assert.ThrowsAsync<CostOrchestratorApiException>(() => client.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey).ReserveAsync(
             new ReservationRequest { Chain = ["global"], AmountCents = 1m, IdempotencyKey = "k" }, TestContext.Current.CancellationToken));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.Status);

@@ -32,7 +32,7 @@ public sealed class ApiKeyTests(NodeFixture node) : IClassFixture<NodeFixture>
         var created = await node.Admin.CreateApiKeyAsync("media service", ["team:media"], ct);
         using var media = node.Connect(created.Secret);
 
-        var ex = await Assert.ThrowsAsync<CostOrchestratorApiException>(() => media.GetGrain<IBudgetGovernorGrain>("team:support").ReserveAsync(
+        var ex = await Assert.ThrowsAsync<CostOrchestratorApiException>(() => media.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey).ReserveAsync(
             new ReservationRequest { Chain = ["global", "team:support"], AmountCents = 0.1m, IdempotencyKey = Guid.NewGuid().ToString("N") }, ct));
 
         Assert.Equal(HttpStatusCode.Forbidden, ex.Status);

@@ -23,7 +23,7 @@ public sealed class ConcurrentReservationTests
         {
             var amount = 1.25m + (i % 7) * 1.333333m;
             await go.Task;
-            var outcome = await node.Grains.GetGrain<IBudgetGovernorGrain>($"user:u{i}").ReserveAsync(new ReservationRequest
+            var outcome = await node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey).ReserveAsync(new ReservationRequest
             {
                 Chain = ["global", "team:media", $"user:u{i}"],
                 AmountCents = amount,
@@ -48,7 +48,7 @@ public sealed class ConcurrentReservationTests
         });
 
         // Phase 2: every approved caller commits its actual cost (below the worst case) concurrently.
-        await Task.WhenAll(approved.Select(r => node.Grains.GetGrain<IBudgetGovernorGrain>($"user:u{r.Caller}")
+        await Task.WhenAll(approved.Select(r => node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey)
             .CommitAsync(r.Outcome.Reservation!.ReservationId, decimal.Round(r.Amount * 0.9m, 6), cancellationToken: ct)));
 
         var window = (await node.BudgetAsync("team:media")).Windows[0];

@@ -18,8 +18,9 @@ public sealed class ReservationProtocolTests
         await node.SetDailyLimitAsync("global", 100m);
         await node.SetDailyLimitAsync("team:media", 5m);
         var governor = node.Grains.GetGrain<IBudgetGovernorGrain>("team:media");
+        var reservations = node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
 
-        var outcome = await governor.ReserveAsync(Request(6m, "k1"), ct);
+        var outcome = await reservations.ReserveAsync(Request(6m, "k1"), ct);
 
         Assert.False(outcome.Approved);
         Assert.Equal("team:media", outcome.Denial!.Scope);
@@ -37,15 +38,16 @@ public sealed class ReservationProtocolTests
         await using var node = await TestNode.StartAsync(dir.Path, cancellationToken: ct);
         await node.SetDailyLimitAsync("global", 100m);
         var governor = node.Grains.GetGrain<IBudgetGovernorGrain>("global");
+        var reservations = node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
 
-        var first = await governor.ReserveAsync(Request(10m, "same-key", "global"), ct);
-        var again = await governor.ReserveAsync(Request(10m, "same-key", "global"), ct);
+        var first = await reservations.ReserveAsync(Request(10m, "same-key", "global"), ct);
+        var again = await reservations.ReserveAsync(Request(10m, "same-key", "global"), ct);
         Assert.Equal(first.Reservation!.ReservationId, again.Reservation!.ReservationId);
         Assert.Equal(10m, (await node.BudgetAsync("global")).Windows[0].ReservedCents);
 
-        await governor.CommitAsync(first.Reservation.ReservationId, 7.5m, cancellationToken: ct);
-        var twice = await governor.CommitAsync(first.Reservation.ReservationId, 9m, cancellationToken: ct);
-        var released = await governor.ReleaseAsync(first.Reservation.ReservationId, ct);
+        await reservations.CommitAsync(first.Reservation.ReservationId, 7.5m, cancellationToken: ct);
+        var twice = await reservations.CommitAsync(first.Reservation.ReservationId, 9m, cancellationToken: ct);
+        var released = await reservations.ReleaseAsync(first.Reservation.ReservationId, ct);
 
         Assert.Equal(7.5m, twice!.ActualCents);
         Assert.Equal(ReservationState.Committed, released!.State);
@@ -63,11 +65,12 @@ public sealed class ReservationProtocolTests
         await using var node = await TestNode.StartAsync(dir.Path, cancellationToken: ct);
         await node.SetDailyLimitAsync("global", 10m);
         var governor = node.Grains.GetGrain<IBudgetGovernorGrain>("global");
+        var reservations = node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
 
-        var held = await governor.ReserveAsync(Request(8m, "a", "global"), ct);
-        var blocked = await governor.ReserveAsync(Request(8m, "b", "global"), ct);
-        await governor.ReleaseAsync(held.Reservation!.ReservationId, ct);
-        var fits = await governor.ReserveAsync(Request(8m, "c", "global"), ct);
+        var held = await reservations.ReserveAsync(Request(8m, "a", "global"), ct);
+        var blocked = await reservations.ReserveAsync(Request(8m, "b", "global"), ct);
+        await reservations.ReleaseAsync(held.Reservation!.ReservationId, ct);
+        var fits = await reservations.ReserveAsync(Request(8m, "c", "global"), ct);
 
         Assert.False(blocked.Approved);
         Assert.True(fits.Approved);
@@ -83,7 +86,8 @@ public sealed class ReservationProtocolTests
         await using var node = await TestNode.StartAsync(dir.Path, clock, cancellationToken: ct);
         await node.SetDailyLimitAsync("global", 100m);
         var governor = node.Grains.GetGrain<IBudgetGovernorGrain>("global");
-        var held = await governor.ReserveAsync(Request(12m, "crashed", "global") with { Ttl = TimeSpan.FromMinutes(5) }, ct);
+        var reservations = node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var held = await reservations.ReserveAsync(Request(12m, "crashed", "global") with { Ttl = TimeSpan.FromMinutes(5) }, ct);
 
         clock.Advance(TimeSpan.FromMinutes(6));
         var settled = await node.SettleExpiredAsync(ct);
@@ -94,7 +98,7 @@ public sealed class ReservationProtocolTests
         Assert.Equal(0m, window.ReservedCents);
         Assert.True(Assert.Single(await node.Store.GetLedgerAsync(new LedgerQuery(), ct)).Unreconciled);
 
-        await governor.CommitAsync(held.Reservation.ReservationId, 4m, cancellationToken: ct);
+        await reservations.CommitAsync(held.Reservation.ReservationId, 4m, cancellationToken: ct);
         Assert.Equal(4m, (await node.BudgetAsync("global")).Windows[0].SpentCents);
         var entry = Assert.Single(await node.Store.GetLedgerAsync(new LedgerQuery(), ct));
         Assert.False(entry.Unreconciled);

@@ -43,8 +43,9 @@ public sealed class SeedRoutingBehaviourTests : IAsyncLifetime
     private async Task SpendGlobalAsync(decimal cents)
     {
         var governor = _node.Grains.GetGrain<IBudgetGovernorGrain>("global");
-        var reservation = await governor.ReserveAsync(new ReservationRequest { Chain = ["global"], AmountCents = cents, IdempotencyKey = Guid.NewGuid().ToString() }, TestContext.Current.CancellationToken);
-        await governor.CommitAsync(reservation.Reservation!.ReservationId, cents, cancellationToken: TestContext.Current.CancellationToken);
+        var reservations = _node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var reservation = await reservations.ReserveAsync(new ReservationRequest { Chain = ["global"], AmountCents = cents, IdempotencyKey = Guid.NewGuid().ToString() }, TestContext.Current.CancellationToken);
+        await reservations.CommitAsync(reservation.Reservation!.ReservationId, cents, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]

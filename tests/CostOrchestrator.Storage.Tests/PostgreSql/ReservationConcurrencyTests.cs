@@ -10,22 +10,33 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
     private static readonly DateTimeOffset s_day = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task ReserveAsync_ThirtyTwoConcurrentMixedSizesOnTwoNodes_NeverExceedsLimitAndSpendMatchesApproved()
+    public async Task ReserveAsync_FencedWritesRacingANewEpochOnTwoNodes_EveryWriteIsInTheNewSnapshotOrRefused()
     {
         var nodes = new[] { await fixture.StoreAsync(), await fixture.NodeAsync() };
         var team = "team:" + Guid.NewGuid().ToString("N");
         var global = "global:" + Guid.NewGuid().ToString("N");
-        const decimal TeamLimit = 1000m;
-        const decimal GlobalLimit = 1500m;
-
-        // Mixed sizes with micro-cent fractions; together far more than the limit, so many must be refused.
+        var windows = new[] { new SpendKey(team, WindowKind.Day, s_day) };
+        var epoch = (await nodes[0].ClaimGovernorAsync(team, windows, TestContext.Current.CancellationToken)).Epoch;
         var amounts = Enumerable.Range(0, 32).Select(i => (i % 7 + 1) * 23.456789m).ToArray();
-        var outcomes = await Concurrently.RunAsync(amounts.Length, i =>
+
+        // 32 writes under the old epoch on two nodes, and a new activation claiming the scope in their midst.
+        var claim = new TaskCompletionSource<GovernorSnapshot>();
+        var results = await Concurrently.RunAsync(amounts.Length + 1, async i =>
         {
+            if (i == amounts.Length / 2)
+            {
+                claim.SetResult(await nodes[1].ClaimGovernorAsync(team, windows, TestContext.Current.CancellationToken));
+            }
+
+            if (i == amounts.Length)
+            {
+                return null;
+            }
+
             var targets = new List<ReservationTarget>
             {
-                new() { Scope = team, Window = WindowKind.Day, WindowStart = s_day, LimitCents = TeamLimit },
-                new() { Scope = global, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch, LimitCents = GlobalLimit },
+                new() { Scope = team, Window = WindowKind.Day, WindowStart = s_day },
+                new() { Scope = global, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch },
             };
 
             // Callers list targets in any order; the store locks them in one order, so this cannot deadlock.
@@ -34,33 +45,25 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
                 targets.Reverse();
             }
 
-            return nodes[i % 2].ReserveAsync(Reservation($"res_{team}_{i}", $"key_{team}_{i}", amounts[i], [.. targets]), TestContext.Current.CancellationToken);
+            return await nodes[i % 2].ReserveAsync(Reservation($"res_{team}_{i}", $"key_{team}_{i}", amounts[i], [.. targets]) with { Fences = [new GovernorFence(team, epoch)] },
+                TestContext.Current.CancellationToken);
         });
+        var snapshot = await claim.Task;
 
-        var approved = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Approved).Sum(x => amounts[x.i]);
-        Assert.Contains(outcomes, o => o.Approved);
-        Assert.Contains(outcomes, o => !o.Approved);
-        Assert.True(approved <= TeamLimit, $"approved {approved} over the limit {TeamLimit}");
-        var spend = await nodes[0].GetSpendAsync(
-            [new SpendKey(team, WindowKind.Day, s_day), new SpendKey(global, WindowKind.Total, DateTimeOffset.UnixEpoch)], TestContext.Current.CancellationToken);
-        Assert.All(spend, row =>
-        {
-            Assert.Equal(0m, row.ChargedCents);
-            Assert.Equal(approved, row.ReservedCents);
-        });
-        Assert.All(outcomes.Where(o => !o.Approved), o =>
-        {
-            Assert.Equal(team, o.Denial!.Scope);
-            Assert.True(o.Denial.SpentCents + o.Denial.ReservedCents + o.Denial.RequestedCents > o.Denial.LimitCents);
-        });
+        // Whatever was written under the old epoch is in the new activation's snapshot, and nothing landed after it.
+        var written = results.Where(r => r?.Reservation is not null).Select(r => r!.Reservation!).ToList();
+        Assert.All(results.Where(r => r is not null && r.Reservation is null), r => Assert.Equal(team, r!.FencedScope));
+        Assert.Equal(written.Select(r => r.ReservationId).Order(), snapshot.Holds.Select(h => h.ReservationId).Order());
+        Assert.Equal(written.Sum(r => r.AmountCents), Assert.Single(snapshot.Spend).ReservedCents);
+        var spend = await nodes[0].GetSpendAsync([windows[0], new SpendKey(global, WindowKind.Total, DateTimeOffset.UnixEpoch)], TestContext.Current.CancellationToken);
+        Assert.All(spend, row => Assert.Equal(written.Sum(r => r.AmountCents), row.ReservedCents));
 
-        // Settling every approved reservation concurrently (half committed at a lower actual, half released) leaves exactly the actuals.
-        var approvedIds = outcomes.Where(o => o.Approved).Select(o => o.Reservation!).ToArray();
-        await Concurrently.RunAsync(approvedIds.Length, i => i % 2 == 0
-            ? nodes[i % 2].CommitAsync(approvedIds[i].ReservationId, Cents.Round(approvedIds[i].AmountCents / 2), null, s_now, TestContext.Current.CancellationToken)
-            : nodes[i % 2].ReleaseAsync(approvedIds[i].ReservationId, TestContext.Current.CancellationToken));
-        var charged = approvedIds.Where((_, i) => i % 2 == 0).Sum(r => Cents.Round(r.AmountCents / 2));
-        spend = await nodes[1].GetSpendAsync([new SpendKey(team, WindowKind.Day, s_day)], TestContext.Current.CancellationToken);
+        // Settling every written reservation concurrently (half committed at a lower actual, half released) leaves exactly the actuals.
+        await Concurrently.RunAsync(written.Count, i => i % 2 == 0
+            ? nodes[i % 2].CommitAsync(written[i].ReservationId, Cents.Round(written[i].AmountCents / 2), null, s_now, TestContext.Current.CancellationToken)
+            : nodes[i % 2].ReleaseAsync(written[i].ReservationId, TestContext.Current.CancellationToken));
+        var charged = written.Where((_, i) => i % 2 == 0).Sum(r => Cents.Round(r.AmountCents / 2));
+        spend = await nodes[1].GetSpendAsync([windows[0]], TestContext.Current.CancellationToken);
         Assert.Equal(charged, spend[0].ChargedCents);
         Assert.Equal(0m, spend[0].ReservedCents);
     }
@@ -70,12 +73,12 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
     {
         var nodes = new[] { await fixture.StoreAsync(), await fixture.NodeAsync() };
         var scope = "user:" + Guid.NewGuid().ToString("N");
-        var target = new ReservationTarget { Scope = scope, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch, LimitCents = 100m };
+        var target = new ReservationTarget { Scope = scope, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch };
 
         var outcomes = await Concurrently.RunAsync(16, i =>
             nodes[i % 2].ReserveAsync(Reservation($"res_{scope}_{i}", "same-key-" + scope, 10m, [target]), TestContext.Current.CancellationToken));
 
-        Assert.All(outcomes, o => Assert.True(o.Approved));
+        Assert.All(outcomes, o => Assert.NotNull(o.Reservation));
         Assert.Single(outcomes.Select(o => o.Reservation!.ReservationId).Distinct());
         var spend = await nodes[0].GetSpendAsync([new SpendKey(scope, WindowKind.Total, DateTimeOffset.UnixEpoch)], TestContext.Current.CancellationToken);
         Assert.Equal(10m, spend[0].ReservedCents);
@@ -86,7 +89,7 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
     {
         var nodes = new[] { await fixture.StoreAsync(), await fixture.NodeAsync() };
         var scope = "run:" + Guid.NewGuid().ToString("N");
-        var target = new ReservationTarget { Scope = scope, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch, LimitCents = 100m };
+        var target = new ReservationTarget { Scope = scope, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch };
         var reserved = (await nodes[0].ReserveAsync(Reservation("res_" + scope, "key_" + scope, 40m, [target]), TestContext.Current.CancellationToken)).Reservation!;
 
         var results = await Concurrently.RunAsync(8, i => i % 2 == 0
@@ -101,26 +104,6 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
         Assert.Equal(final!.State == ReservationState.Committed ? 25m : 0m, spend.ChargedCents);
         var ledger = await nodes[0].GetLedgerAsync(new LedgerQuery { Scope = scope }, TestContext.Current.CancellationToken);
         Assert.Equal(final.State == ReservationState.Committed ? 1 : 0, ledger.Count);
-    }
-
-    [Fact]
-    public async Task ReserveAsync_IntoOverdraftHeadRoom_FlagsOverdraftAndDeniesBeyondIt()
-    {
-        var store = await fixture.StoreAsync();
-        var scope = "org:" + Guid.NewGuid().ToString("N");
-        var target = new ReservationTarget { Scope = scope, Window = WindowKind.Month, WindowStart = s_day, LimitCents = 10m, OverdraftCents = 5m };
-
-        var within = await store.ReserveAsync(Reservation($"res_{scope}_a", $"key_{scope}_a", 8m, [target]), TestContext.Current.CancellationToken);
-        var over = await store.ReserveAsync(Reservation($"res_{scope}_b", $"key_{scope}_b", 4m, [target]), TestContext.Current.CancellationToken);
-        var beyond = await store.ReserveAsync(Reservation($"res_{scope}_c", $"key_{scope}_c", 3.000001m, [target]), TestContext.Current.CancellationToken);
-        var free = await store.ReserveAsync(Reservation($"res_{scope}_d", $"key_{scope}_d", 0m, [target]), TestContext.Current.CancellationToken);
-
-        Assert.False(within.Reservation!.Overdraft);
-        Assert.True(over.Reservation!.Overdraft);
-        Assert.Equal(new BudgetDenial { Scope = scope, Window = WindowKind.Month, SpentCents = 0m, ReservedCents = 12m, LimitCents = 15m, RequestedCents = 3.000001m },
-            beyond.Denial);
-        Assert.True(free.Approved);
-        Assert.Equal(12m, (await store.GetSpendAsync([new SpendKey(scope, WindowKind.Month, s_day)], TestContext.Current.CancellationToken))[0].ReservedCents);
     }
 
     private static StoreReservation Reservation(string id, string key, decimal amount, ReservationTarget[] targets) => new()

@@ -71,7 +71,7 @@ public sealed class SettlementTests(PostgreSqlSchemaFixture fixture) : IClassFix
         IdempotencyKey = $"key_{scope}_{name}",
         Chain = [scope],
         AmountCents = amount,
-        Targets = [new ReservationTarget { Scope = scope, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch, LimitCents = 1000m }],
+        Targets = [new ReservationTarget { Scope = scope, Window = WindowKind.Total, WindowStart = DateTimeOffset.UnixEpoch }],
         CreatedAt = s_now,
         ExpiresAt = s_now.AddMinutes(5),
     };
