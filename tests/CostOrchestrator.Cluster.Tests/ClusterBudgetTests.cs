@@ -1,6 +1,9 @@
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CostOrchestrator.Cluster.Tests;
 
@@ -77,7 +80,6 @@ public sealed class ClusterBudgetTests
         var calls = Enumerable.Range(0, 96).Select(async i =>
         {
             await go.Task;
-            var governor = cluster.Nodes[i % 3].Grains.GetGrain<IBudgetGovernorGrain>(Chain(i)[2]);
             var reservations = cluster.Nodes[i % 3].Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
             var outcome = await reservations.ReserveAsync(new ReservationRequest { Chain = Chain(i), AmountCents = Size(i), IdempotencyKey = $"c{i}" }, Ct);
             if (outcome.Approved)
@@ -101,5 +103,77 @@ public sealed class ClusterBudgetTests
         }
 
         Assert.Contains(results, r => !r.Approved);
+    }
+
+    [Fact]
+    public async Task ChainReservations_FromEverySilo_WithASiloKilledMidway_NeverOverspend_AndLedgerEqualsEveryGovernor()
+    {
+        var clock = new ManualTimeProvider(TestNode.Start);
+        await using var cluster = await TestCluster.StartAsync(3, clock);
+        var limits = new Dictionary<string, decimal> { ["global"] = 200m, ["team:a"] = 90m, ["team:b"] = 100m };
+        foreach (var (scope, limit) in limits)
+        {
+            await cluster.Nodes[0].SetDailyLimitAsync(scope, limit);
+        }
+
+        var nodes = new[] { cluster["node-1"], cluster["node-2"], cluster["node-3"] };
+        static string[] Chain(int i) => ["global", $"team:{(i % 2 == 0 ? "a" : "b")}", $"user:u{i % 7}"];
+
+        // One caller: reserve on a silo, and commit a little under the worst case if approved. A call in flight during
+        // the kill may fail (its silo died, or a governor it needed did): no known outcome (null); its reservation, if
+        // it was written, is settled at its TTL below.
+        async Task<(int Caller, ReservationOutcome? Outcome)> CallAsync(int i, CostOrchestratorNode node, bool duringKill = false)
+        {
+            try
+            {
+                var reservations = node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+                var outcome = await reservations.ReserveAsync(new ReservationRequest { Chain = Chain(i), AmountCents = Size(i), IdempotencyKey = $"c{i}" }, Ct);
+                if (outcome.Approved)
+                {
+                    await reservations.CommitAsync(outcome.Reservation!.ReservationId, Size(i) - 0.1m, cancellationToken: Ct);
+                }
+
+                return (i, outcome);
+            }
+            catch (Exception) when (duringKill)
+            {
+                return (i, null);
+            }
+        }
+
+        // 48 callers on all three silos; 48 more while node-3 is killed; then 48 on the survivors once it is dead.
+        var before = await Task.WhenAll(Enumerable.Range(0, 48).Select(i => CallAsync(i, nodes[i % 3])));
+        var during = Enumerable.Range(48, 48).Select(i => CallAsync(i, nodes[i % 3], duringKill: true)).ToList();
+        await cluster.KillAsync("node-3");
+        var cutOff = await Task.WhenAll(during);
+        await Eventually.ReturnsAsync(
+            () => nodes[0].Grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false),
+            all => all.Any(h => h.SiloName == "node-3" && h.Status == SiloStatus.Dead), Ct);
+        var after = await Task.WhenAll(Enumerable.Range(96, 48).Select(i => CallAsync(i, nodes[i % 2])));
+        var results = before.Concat(cutOff).Concat(after).ToList();
+
+        // Every acknowledged reservation is durable; a refusal was a real one.
+        var approved = results.Where(r => r.Outcome?.Approved == true).ToList();
+        foreach (var (_, outcome) in approved)
+        {
+            Assert.NotNull(await nodes[0].Store.GetReservationAsync(outcome!.Reservation!.ReservationId, Ct));
+        }
+
+        Assert.Contains(results, r => r.Outcome is { Approved: false });
+        Assert.All(results.Where(r => r.Outcome is { Approved: false }), r =>
+            Assert.True(r.Outcome!.Denial!.SpentCents + r.Outcome.Denial.ReservedCents + Size(r.Caller) > r.Outcome.Denial.LimitCents, "a refusal that would have fitted"));
+
+        // Once the dead silo's open reservations are settled at their TTL, every scope is within its limit and
+        // its spend equals its ledger exactly.
+        clock.Advance(nodes[0].Options.ReservationTtl);
+        await nodes[0].SettleExpiredAsync(Ct);
+        foreach (var (scope, limit) in limits)
+        {
+            var window = await Eventually.ReturnsAsync(async () => (await nodes[1].BudgetAsync(scope)).Windows[0], w => w.ReservedCents == 0m, Ct);
+            var ledger = await nodes[0].Store.GetLedgerAsync(new LedgerQuery { Scope = scope }, Ct);
+            Assert.True(window.SpentCents <= limit, $"{scope} spent {window.SpentCents} over {limit}");
+            Assert.Equal(window.SpentCents, ledger.Sum(e => e.ActualCents));
+            Assert.True(approved.Where(r => Chain(r.Caller).Contains(scope)).Sum(r => Size(r.Caller) - 0.1m) <= window.SpentCents);
+        }
     }
 }
