@@ -1,4 +1,5 @@
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Pipelines;
 
 namespace CostOrchestrator.Storage;
 
@@ -40,8 +41,11 @@ public interface IBudgetStore
     /// </summary>
     Task<IReadOnlyList<ReserveResult>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken);
 
-    /// <summary>Replaces a reservation by the actual cost and writes the ledger entry. Idempotent; null when unknown.</summary>
-    Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces a reservation by the actual cost and writes the ledger entry, and the run's journal entry when given
+    /// (in the same transaction). Idempotent; null when unknown.
+    /// </summary>
+    Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken);
 
     /// <summary>Gives a pending reservation back. Idempotent; null when unknown.</summary>
     Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken);

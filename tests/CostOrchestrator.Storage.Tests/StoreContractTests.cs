@@ -158,8 +158,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.ReserveAsync(Reservation("r1", 4.000001m, Target("global")), Ct);
         await Store.ReserveAsync(Reservation("r2", 3m, Target("global")), Ct);
 
-        var committed = await Store.CommitAsync("r1", 3.141592m, new TokenCounts { Input = 10, Output = 5 }, _now, Ct);
-        await Store.CommitAsync("r1", 99m, null, _now, Ct);
+        var committed = await Store.CommitAsync("r1", 3.141592m, new TokenCounts { Input = 10, Output = 5 }, _now, null, Ct);
+        await Store.CommitAsync("r1", 99m, null, _now, null, Ct);
         var released = await Store.ReleaseAsync("r2", Ct);
         await Store.ReleaseAsync("r2", Ct);
 
@@ -170,7 +170,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(0m, spend.ReservedCents);
         var entry = Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct));
         Assert.Equal((4.000001m, 3.141592m, "fal", 10L), (entry.EstimatedCents, entry.ActualCents, entry.Attribution.ProviderId, entry.Tokens!.Input));
-        Assert.Null(await Store.CommitAsync("unknown", 1m, null, _now, Ct));
+        Assert.Null(await Store.CommitAsync("unknown", 1m, null, _now, null, Ct));
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal((6m, 1m), ((await SpendAsync("global")).ChargedCents, (await SpendAsync("global")).ReservedCents));
         Assert.True(Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Unreconciled);
 
-        await Store.CommitAsync("r1", 2.5m, null, _now, Ct);
+        await Store.CommitAsync("r1", 2.5m, null, _now, null, Ct);
         Assert.Equal(2.5m, (await SpendAsync("global")).ChargedCents);
         var entry = Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct));
         Assert.False(entry.Unreconciled);
@@ -295,6 +295,29 @@ public abstract class StoreContractTests : IAsyncLifetime
         var all = await Store.GetApiKeysAsync(Ct);
         Assert.Equal(["key_2", "key_1"], all.Select(k => k.KeyId));
         Assert.Equal(_now.AddHours(1), all[1].RevokedAt);
+    }
+
+    [Fact]
+    public async Task Commit_WithAStepsJournalEntry_WritesItWithTheCharge_OnceAndOnlyWithACharge()
+    {
+        await Store.ReserveAsync(Reservation("r1", 4m, Target("global")), Ct);
+        var entry = new JournalEntry
+        {
+            RunId = "run-1",
+            StepIndex = 1,
+            Item = 0,
+            Invocation = new InvocationRecord { InvocationId = "inv-1", ProviderId = "fal", ActualCents = 3m },
+            Result = JsonSerializer.SerializeToElement(new { url = "https://example.test/clip.mp4" }),
+        };
+
+        await Store.CommitAsync("r1", 3m, null, _now, entry, Ct);
+        await Store.CommitAsync("r1", 3m, null, _now, entry with { Invocation = entry.Invocation with { InvocationId = "replayed" } }, Ct);
+        Assert.Null(await Store.CommitAsync("unknown", 1m, null, _now, entry with { RunId = "run-2" }, Ct));
+
+        var journaled = Assert.Single(await Store.GetJournalAsync("run-1", Ct));
+        Assert.Equal(("inv-1", "https://example.test/clip.mp4"), (journaled.Invocation.InvocationId, journaled.Result.GetProperty("url").GetString()));
+        Assert.Equal(3m, Assert.Single(await Store.GetLedgerAsync(new LedgerQuery { RunId = "run-1" }, Ct)).ActualCents);
+        Assert.Empty(await Store.GetJournalAsync("run-2", Ct));
     }
 
     [Fact]

@@ -16,6 +16,12 @@ public interface IReservationCoordinatorGrain : IGrainWithIntegerKey
     /// <summary>Replaces a pending reservation by the actual cost and writes the ledger entry. Idempotent.</summary>
     Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Commits a pipeline step's reservation and writes the step's journal entry in the same transaction, so a run
+    /// resumed after its silo died replays the step instead of invoking (and paying for) it again. Idempotent.
+    /// </summary>
+    Task<Reservation?> CommitStepAsync(string reservationId, decimal actualCents, TokenCounts? tokens, Pipelines.JournalEntry journal, CancellationToken cancellationToken = default);
+
     /// <summary>Gives a pending reservation back. Idempotent.</summary>
     Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Client.Http;
 
 namespace CostOrchestrator.Client.Budget;
@@ -31,6 +32,10 @@ internal sealed class HttpReservationCoordinatorGrain(ApiConnection connection) 
         return connection.SendOrNotFoundAsync<Reservation>(HttpMethod.Post, ReservationPath(reservationId, "commit"),
             RequestBody.Json(new CommitBody { ActualCents = actualCents, Tokens = tokens }), idempotent: true, cancellationToken);
     }
+
+    /// <summary>Journaling a step is the nodes' own work: not available over HTTP.</summary>
+    public Task<Reservation?> CommitStepAsync(string reservationId, decimal actualCents, TokenCounts? tokens, JournalEntry journal, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Steps are journaled by the node that runs them.");
 
     public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Money;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage;
@@ -137,14 +138,24 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     }
 
     /// <inheritdoc />
-    public async Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens = null, CancellationToken cancellationToken = default)
+    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens = null, CancellationToken cancellationToken = default) =>
+        CommitAsync(reservationId, actualCents, tokens, journal: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Reservation?> CommitStepAsync(string reservationId, decimal actualCents, TokenCounts? tokens, JournalEntry journal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        return CommitAsync(reservationId, actualCents, tokens, journal, cancellationToken);
+    }
+
+    private async Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, JournalEntry? journal, CancellationToken cancellationToken)
     {
         if (actualCents < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(actualCents), "actual_cents must not be negative.");
         }
 
-        var committed = await _store.CommitAsync(reservationId, Cents.RoundUp(actualCents), tokens, _time.GetUtcNow(), cancellationToken).ConfigureAwait(true);
+        var committed = await _store.CommitAsync(reservationId, Cents.RoundUp(actualCents), tokens, _time.GetUtcNow(), journal, cancellationToken).ConfigureAwait(true);
         if (committed is { ActualCents: { } actual })
         {
             if (actual > committed.AmountCents)

@@ -55,6 +55,12 @@ public sealed record InvocationContext
     /// <summary>The fan-out item.</summary>
     public int Item { get; init; }
 
+    /// <summary>
+    /// The step's index in the run's pipeline. With <see cref="RunId"/>, a paid invocation's journal entry is written
+    /// in the same transaction as its charge (<see cref="InvocationOutcome.Journaled"/>).
+    /// </summary>
+    public int? StepIndex { get; init; }
+
     /// <summary>What remains of the run's cost budget.</summary>
     public decimal? RunRemainingCents { get; init; }
 

@@ -363,7 +363,31 @@ public sealed partial class InvocationExecutor
             if (result.Succeeded)
             {
                 var actual = result.BilledCents ?? CostEstimator.Actual(provider, context.Inputs, result.Usage);
-                await reservations.CommitAsync(reserved.ReservationId, actual, result.Usage, cancellationToken).ConfigureAwait(false);
+                var record = new InvocationRecord
+                {
+                    InvocationId = invocationId,
+                    Item = context.Item,
+                    ProviderId = provider.ProviderId,
+                    EstimatedCents = worstCase,
+                    ActualCents = actual,
+                    LatencyMs = Math.Round(latencyMs, 3),
+                    Attempts = attempt.Attempts,
+                    Tokens = result.Usage,
+                };
+
+                // A run's step is charged and journaled in one write: should this silo die right after, the resumed
+                // run replays the step rather than paying for it twice.
+                var journaled = context is { RunId: { } runId, StepIndex: { } stepIndex };
+                if (journaled)
+                {
+                    var entry = new JournalEntry { RunId = context.RunId!, StepIndex = context.StepIndex!.Value, Item = context.Item, Invocation = record, Result = result.Result!.Value };
+                    await reservations.CommitStepAsync(reserved.ReservationId, actual, result.Usage, entry, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await reservations.CommitAsync(reserved.ReservationId, actual, result.Usage, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (context.UseCache)
                 {
                     await PutCacheAsync(context.Capability, cacheKey, provider.ProviderId, result.Result!.Value, actual, cancellationToken).ConfigureAwait(false);
@@ -374,17 +398,8 @@ public sealed partial class InvocationExecutor
                     Result = result.Result,
                     Decision = Decorate(decision, attempt),
                     RetriesUsed = attempt.Retries,
-                    Record = new InvocationRecord
-                    {
-                        InvocationId = invocationId,
-                        Item = context.Item,
-                        ProviderId = provider.ProviderId,
-                        EstimatedCents = worstCase,
-                        ActualCents = actual,
-                        LatencyMs = Math.Round(latencyMs, 3),
-                        Attempts = attempt.Attempts,
-                        Tokens = result.Usage,
-                    },
+                    Record = record,
+                    Journaled = journaled,
                 };
             }
 

@@ -29,4 +29,7 @@ public sealed record InvocationOutcome
 
     /// <summary>True on success.</summary>
     public bool Succeeded => Record is not null && Error is null;
+
+    /// <summary>True when the journal entry was written with the charge; the run must not write it again.</summary>
+    public bool Journaled { get; init; }
 }

@@ -360,6 +360,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
                 RunId = Key,
                 Step = step.Name,
                 Item = item,
+                StepIndex = index,
                 RunRemainingCents = run.BudgetLimitCents is { } limit ? Math.Max(0m, limit - run.TotalCostCents) : null,
                 IdempotencyPrefix = $"{Key}/{index}/{item}/g{run.Resumes}",
                 TryTakeRetry = () => retriesUsed < pipeline.Limits.MaxRetries && ++retriesUsed > 0,
@@ -374,7 +375,12 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
             if (outcome.Succeeded)
             {
                 var invocation = outcome.Record!;
-                await _store.AppendJournalAsync(new JournalEntry { RunId = Key, StepIndex = index, Item = item, Invocation = invocation, Result = outcome.Result!.Value }, token).ConfigureAwait(true);
+                if (!outcome.Journaled)
+                {
+                    // Served from the cache: nothing was charged, so the journal entry is written on its own.
+                    await _store.AppendJournalAsync(new JournalEntry { RunId = Key, StepIndex = index, Item = item, Invocation = invocation, Result = outcome.Result!.Value }, token).ConfigureAwait(true);
+                }
+
                 await UpdateStepAsync(index, s => s with { Invocations = [.. s.Invocations, invocation] }).ConfigureAwait(true);
                 outputs.Add(outcome.Result!.Value);
                 continue;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Money;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
@@ -117,7 +118,7 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
         TransactionAsync<Reservation?>(async (tx, ct) =>
         {
             // The row lock makes a concurrent commit or release of the same id wait, then see the new state.
@@ -156,6 +157,11 @@ public sealed partial class PostgreSqlStore
                     Overdraft = reservation.Overdraft,
                     Tokens = tokens,
                 }, ct).ConfigureAwait(false);
+            }
+
+            if (journal is not null)
+            {
+                await ExecuteAsync(tx, InsertJournalSql, ct, JournalParameters(journal)).ConfigureAwait(false);
             }
 
             return (reservation with { State = ReservationState.Committed, ActualCents = actualCents }, true);

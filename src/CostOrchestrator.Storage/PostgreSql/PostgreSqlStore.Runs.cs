@@ -64,11 +64,17 @@ public sealed partial class PostgreSqlStore
     public async Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await ExecuteAsync(
-            "INSERT INTO run_journal (run_id, step_index, item, invocation, result) VALUES (@id, @s, @i, @inv, @r) ON CONFLICT DO NOTHING", cancellationToken,
-            Text("id", entry.RunId), Int("s", entry.StepIndex), Int("i", entry.Item), Json("inv", StoreJson.Write(entry.Invocation)),
-            Json("r", entry.Result.GetRawText())).ConfigureAwait(false);
+        await ExecuteAsync(InsertJournalSql, cancellationToken, JournalParameters(entry)).ConfigureAwait(false);
     }
+
+    // Idempotent: an entry already journaled (by a commit, or an earlier try) stays as it is.
+    private const string InsertJournalSql =
+        "INSERT INTO run_journal (run_id, step_index, item, invocation, result) VALUES (@id, @s, @i, @inv, @r) ON CONFLICT DO NOTHING";
+
+    private static NpgsqlParameter[] JournalParameters(JournalEntry entry) =>
+    [
+        Text("id", entry.RunId), Int("s", entry.StepIndex), Int("i", entry.Item), Json("inv", StoreJson.Write(entry.Invocation)), Json("r", entry.Result.GetRawText()),
+    ];
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string runId, CancellationToken cancellationToken) =>

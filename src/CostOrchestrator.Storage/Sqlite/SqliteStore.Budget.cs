@@ -1,4 +1,5 @@
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Money;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
@@ -160,7 +161,7 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
         TransactionAsync<Reservation?>(async (tx, ct) =>
         {
             var found = await FindReservationAsync(tx, "reservation_id", reservationId, ct).ConfigureAwait(false);
@@ -203,6 +204,11 @@ public sealed partial class SqliteStore
                     Overdraft = reservation.Overdraft,
                     Tokens = tokens,
                 }, ct).ConfigureAwait(false);
+            }
+
+            if (journal is not null)
+            {
+                await InsertJournalAsync(tx, journal, ct).ConfigureAwait(false);
             }
 
             return (committed, true);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
+using Microsoft.Data.Sqlite;
 
 namespace CostOrchestrator.Storage.Sqlite;
 
@@ -54,11 +55,14 @@ public sealed partial class SqliteStore
     public Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return LockedAsync(async ct => await ExecuteAsync(null,
-            "INSERT INTO run_journal (run_id, step_index, item, invocation, result) VALUES ($id, $s, $i, $inv, $r) ON CONFLICT DO NOTHING", ct,
-            ("$id", entry.RunId), ("$s", entry.StepIndex), ("$i", entry.Item), ("$inv", StoreJson.Write(entry.Invocation)), ("$r", entry.Result.GetRawText())).ConfigureAwait(false),
-            cancellationToken);
+        return LockedAsync(ct => InsertJournalAsync(null, entry, ct), cancellationToken);
     }
+
+    // Idempotent: an entry already journaled (by a commit, or an earlier try) stays as it is.
+    private Task<int> InsertJournalAsync(SqliteTransaction? tx, JournalEntry entry, CancellationToken ct) =>
+        ExecuteAsync(tx,
+            "INSERT INTO run_journal (run_id, step_index, item, invocation, result) VALUES ($id, $s, $i, $inv, $r) ON CONFLICT DO NOTHING", ct,
+            ("$id", entry.RunId), ("$s", entry.StepIndex), ("$i", entry.Item), ("$inv", StoreJson.Write(entry.Invocation)), ("$r", entry.Result.GetRawText()));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string runId, CancellationToken cancellationToken) =>

@@ -60,7 +60,7 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
 
         // Settling every written reservation concurrently (half committed at a lower actual, half released) leaves exactly the actuals.
         await Concurrently.RunAsync(written.Count, i => i % 2 == 0
-            ? nodes[i % 2].CommitAsync(written[i].ReservationId, Cents.Round(written[i].AmountCents / 2), null, s_now, TestContext.Current.CancellationToken)
+            ? nodes[i % 2].CommitAsync(written[i].ReservationId, Cents.Round(written[i].AmountCents / 2), null, s_now, null, TestContext.Current.CancellationToken)
             : nodes[i % 2].ReleaseAsync(written[i].ReservationId, TestContext.Current.CancellationToken));
         var charged = written.Where((_, i) => i % 2 == 0).Sum(r => Cents.Round(r.AmountCents / 2));
         spend = await nodes[1].GetSpendAsync([windows[0]], TestContext.Current.CancellationToken);
@@ -93,7 +93,7 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
         var reserved = (await nodes[0].ReserveAsync(Reservation("res_" + scope, "key_" + scope, 40m, [target]), TestContext.Current.CancellationToken)).Reservation!;
 
         var results = await Concurrently.RunAsync(8, i => i % 2 == 0
-            ? nodes[i % 2].CommitAsync(reserved.ReservationId, 25m, null, s_now, TestContext.Current.CancellationToken)
+            ? nodes[i % 2].CommitAsync(reserved.ReservationId, 25m, null, s_now, null, TestContext.Current.CancellationToken)
             : nodes[i % 2].ReleaseAsync(reserved.ReservationId, TestContext.Current.CancellationToken));
 
         // Whichever came first decided; every later call saw that state and changed nothing.

@@ -25,7 +25,7 @@ public sealed class SettlementTests(PostgreSqlSchemaFixture fixture) : IClassFix
         Assert.Equal(0m, spend.ReservedCents);
 
         var tokens = new TokenCounts { Input = 120, Output = 80 };
-        var committed = await store.CommitAsync(reserved.ReservationId, 3.000001m, tokens, s_now.AddMinutes(7), TestContext.Current.CancellationToken);
+        var committed = await store.CommitAsync(reserved.ReservationId, 3.000001m, tokens, s_now.AddMinutes(7), null, TestContext.Current.CancellationToken);
 
         Assert.Equal(ReservationState.Committed, committed!.State);
         Assert.Equal(3.000001m, committed.ActualCents);
@@ -40,7 +40,7 @@ public sealed class SettlementTests(PostgreSqlSchemaFixture fixture) : IClassFix
         Assert.Equal(tokens, entry.Tokens);
 
         // A repeated commit changes nothing.
-        await store.CommitAsync(reserved.ReservationId, 9m, null, s_now.AddMinutes(8), TestContext.Current.CancellationToken);
+        await store.CommitAsync(reserved.ReservationId, 9m, null, s_now.AddMinutes(8), null, TestContext.Current.CancellationToken);
         Assert.Equal(1.5m + 3.000001m, (await store.GetSpendAsync([key], TestContext.Current.CancellationToken))[0].ChargedCents);
     }
 
