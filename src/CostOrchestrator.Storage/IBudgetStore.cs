@@ -59,6 +59,12 @@ public interface IBudgetStore
     /// <summary>Settles pending reservations past expiry: kept as spent at the reserved amount, flagged unreconciled.</summary>
     Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Settles, as <see cref="SettleExpiredAsync"/> does, the pending reservations written by <paramref name="silos"/>
+    /// (silos declared dead: nobody will commit or release them).
+    /// </summary>
+    Task<IReadOnlyList<Reservation>> SettleWrittenByAsync(IReadOnlyCollection<string> silos, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Writes a ledger entry that settles no reservation (a cache hit: zero cost, saving recorded).</summary>
     Task AppendLedgerAsync(LedgerEntry entry, CancellationToken cancellationToken);
 

@@ -26,6 +26,9 @@ public sealed record StoreReservation
     /// <summary>The epoch of each approving governor; the write is refused if one moved on.</summary>
     public IReadOnlyList<GovernorFence> Fences { get; init; } = [];
 
+    /// <summary>The silo that writes it (its coordinator's); when that silo is declared dead, the reservation is settled.</summary>
+    public string? Silo { get; init; }
+
     /// <summary>True when some window admitted it only thanks to overdraft head-room.</summary>
     public bool Overdraft { get; init; }
 

@@ -195,6 +195,24 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SettleWrittenBy_SettlesOnlyTheDeadSilosPendingReservations_Once()
+    {
+        await Store.ReserveAsync(Reservation("dead-1", 6m, Target("global")) with { Silo = "10.0.0.1:11111@1" }, Ct);
+        await Store.ReserveAsync(Reservation("dead-2", 1m, Target("global")) with { Silo = "10.0.0.1:11111@1" }, Ct);
+        await Store.ReserveAsync(Reservation("alive", 2m, Target("global")) with { Silo = "10.0.0.2:11111@1" }, Ct);
+        await Store.ReleaseAsync("dead-2", Ct);
+
+        var settled = await Store.SettleWrittenByAsync(["10.0.0.1:11111@1", "10.0.0.9:11111@1"], _now, Ct);
+        var again = await Store.SettleWrittenByAsync(["10.0.0.1:11111@1"], _now, Ct);
+
+        Assert.Equal(["dead-1"], settled.Select(r => r.ReservationId));
+        Assert.Empty(again);
+        Assert.Equal(ReservationState.Pending, (await Store.GetReservationAsync("alive", Ct))!.State);
+        Assert.Equal((6m, 2m), ((await SpendAsync("global")).ChargedCents, (await SpendAsync("global")).ReservedCents));
+        Assert.True(Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Unreconciled);
+    }
+
+    [Fact]
     public async Task GetLedger_FiltersByScopeRunAndTime()
     {
         await Store.AppendLedgerAsync(new LedgerEntry { EntryId = "e1", CreatedAt = _now, Chain = ["global", "team:a"], Attribution = new ChargeAttribution { RunId = "run-1" }, ActualCents = 1m }, Ct);

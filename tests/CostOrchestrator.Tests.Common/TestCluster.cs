@@ -43,7 +43,8 @@ public sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
-    public PostgreSqlStore NewStore() => new(_connectionString, Schema);
+    // A small pool per node: the cluster suite runs several three-node clusters at once on one server.
+    public PostgreSqlStore NewStore() => new(new NpgsqlConnectionStringBuilder(_connectionString) { MaxPoolSize = 10 }.ConnectionString, Schema);
 
     // The schema's connection string for Orleans' ADO.NET clustering and reminders: their tables live beside ours.
     public string SchemaConnectionString => PostgreSqlStore.ConnectionStringFor(_connectionString, Schema);

@@ -6,6 +6,7 @@ using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace CostOrchestrator.Grains.Budget;
 
@@ -33,11 +34,14 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<ReservationCoordinatorGrain> _logger;
+    private readonly string _silo;
 
     /// <summary>Created by Orleans on activation.</summary>
     public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, PolicyCache policies, ReservationBatcher batcher,
-        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<ReservationCoordinatorGrain> logger)
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILocalSiloDetails silo, ILogger<ReservationCoordinatorGrain> logger)
     {
+        ArgumentNullException.ThrowIfNull(silo);
+        _silo = silo.SiloAddress.ToParsableString();
         _grains = grains;
         _store = store;
         _policies = policies;
@@ -95,6 +99,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
                     CreatedAt = now,
                     ExpiresAt = hold.ExpiresAt,
                     Attribution = request.Attribution,
+                    Silo = _silo,
                 }, cancellationToken).ConfigureAwait(true);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -61,6 +61,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton<NodeStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeStartup>());
         services.AddSingleton<NodeMaintenance>();
+
+        // Not a periodic loop: it reacts to membership, so it runs in tests too.
+        services.AddHostedService<DeadSiloSettlement>();
         if (options.RunBackgroundLoops)
         {
             services.AddHostedService(sp => sp.GetRequiredService<NodeMaintenance>());

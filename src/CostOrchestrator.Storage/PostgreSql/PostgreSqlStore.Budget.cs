@@ -193,12 +193,20 @@ public sealed partial class PostgreSqlStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleAsync("expires_at <= @now", now, [], cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Reservation>> SettleWrittenByAsync(IReadOnlyCollection<string> silos, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleAsync("silo = ANY(@silos)", now, [TextArray("silos", [.. silos])], cancellationToken);
+
+    // Settles the pending reservations matching <paramref name="where"/> (a constant condition).
+    private Task<IReadOnlyList<Reservation>> SettleAsync(string where, DateTimeOffset now, NpgsqlParameter[] parameters, CancellationToken cancellationToken) =>
         TransactionAsync<IReadOnlyList<Reservation>>(async (tx, ct) =>
         {
             // SKIP LOCKED: a reservation another node is settling, committing or releasing right now is theirs.
             var expired = await QueryAsync(tx,
-                $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND expires_at <= @now ORDER BY reservation_id FOR UPDATE SKIP LOCKED",
-                MapReservation, ct, Time("now", now)).ConfigureAwait(false);
+                $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND {where} ORDER BY reservation_id FOR UPDATE SKIP LOCKED",
+                MapReservation, ct, [Time("now", now), .. parameters]).ConfigureAwait(false);
             if (expired.Count == 0)
             {
                 return ([], false);
@@ -394,10 +402,10 @@ public sealed partial class PostgreSqlStore
             Attribution = reservation.Attribution,
         };
         await ExecuteAsync(tx,
-            $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES (@id, @k, 'pending', @a, NULL, @o, @e, @c, @attr, @t, @now)", ct,
+            $"INSERT INTO reservations ({ReservationColumns}, created_at, silo) VALUES (@id, @k, 'pending', @a, NULL, @o, @e, @c, @attr, @t, @now, @silo)", ct,
             Text("id", stored.ReservationId), Text("k", stored.IdempotencyKey), Bigint("a", amount), Bool("o", stored.Overdraft), Time("e", stored.ExpiresAt),
             Jsonb("c", StoreJson.Write(stored.Chain)), Jsonb("attr", StoreJson.Write(stored.Attribution)), Jsonb("t", StoreJson.Write(reservation.Targets)),
-            Time("now", reservation.CreatedAt)).ConfigureAwait(false);
+            Time("now", reservation.CreatedAt), Text("silo", reservation.Silo)).ConfigureAwait(false);
         return (new ReserveResult { Reservation = stored }, true);
     }
 

@@ -153,10 +153,10 @@ public sealed partial class SqliteStore
             Attribution = reservation.Attribution,
         };
         await ExecuteAsync(tx,
-            $"INSERT INTO reservations ({ReservationColumns}, created_at) VALUES ($id, $k, 'pending', $a, NULL, $o, $e, $c, $attr, $t, $now)", ct,
+            $"INSERT INTO reservations ({ReservationColumns}, created_at, silo) VALUES ($id, $k, 'pending', $a, NULL, $o, $e, $c, $attr, $t, $now, $silo)", ct,
             ("$id", stored.ReservationId), ("$k", stored.IdempotencyKey), ("$a", amount), ("$o", stored.Overdraft ? 1 : 0),
             ("$e", StoreTime.ToMicros(stored.ExpiresAt)), ("$c", StoreJson.Write(stored.Chain)), ("$attr", StoreJson.Write(stored.Attribution)),
-            ("$t", StoreJson.Write(reservation.Targets)), ("$now", StoreTime.ToMicros(reservation.CreatedAt))).ConfigureAwait(false);
+            ("$t", StoreJson.Write(reservation.Targets)), ("$now", StoreTime.ToMicros(reservation.CreatedAt)), ("$silo", reservation.Silo)).ConfigureAwait(false);
         return (new ReserveResult { Reservation = stored }, true);
     }
 
@@ -245,10 +245,18 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleAsync("expires_at <= $now", now, [], cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Reservation>> SettleWrittenByAsync(IReadOnlyCollection<string> silos, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleAsync("silo IN (SELECT value FROM json_each($silos))", now, [("$silos", StoreJson.Write(silos))], cancellationToken);
+
+    // Settles the pending reservations matching <paramref name="where"/> (a constant condition).
+    private Task<IReadOnlyList<Reservation>> SettleAsync(string where, DateTimeOffset now, (string, object?)[] parameters, CancellationToken cancellationToken) =>
         TransactionAsync<IReadOnlyList<Reservation>>(async (tx, ct) =>
         {
-            var expired = await QueryAsync(tx, $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND expires_at <= $now ORDER BY reservation_id",
-                MapReservation, ct, ("$now", StoreTime.ToMicros(now))).ConfigureAwait(false);
+            var expired = await QueryAsync(tx, $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND {where} ORDER BY reservation_id",
+                MapReservation, ct, [("$now", StoreTime.ToMicros(now)), .. parameters]).ConfigureAwait(false);
             var settled = new List<Reservation>(expired.Count);
             foreach (var (reservation, targets) in expired)
             {

@@ -8,3 +8,8 @@ CREATE TABLE budget_governors (
   scope text COLLATE "C" PRIMARY KEY,
   epoch bigint NOT NULL
 );
+
+-- The silo whose coordinator wrote a reservation: when membership declares that silo dead, a survivor settles
+-- its pending reservations at once instead of waiting for their TTL.
+ALTER TABLE reservations ADD COLUMN silo text;
+CREATE INDEX reservations_pending_silo ON reservations (silo) WHERE state = 'pending';

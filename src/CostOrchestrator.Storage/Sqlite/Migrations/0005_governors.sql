@@ -6,3 +6,8 @@ CREATE TABLE budget_governors (
   scope TEXT PRIMARY KEY,
   epoch INTEGER NOT NULL
 );
+
+-- The silo whose coordinator wrote a reservation: when membership declares that silo dead, a survivor settles
+-- its pending reservations at once instead of waiting for their TTL.
+ALTER TABLE reservations ADD COLUMN silo TEXT;
+CREATE INDEX reservations_pending_silo ON reservations (silo) WHERE state = 'pending';
