@@ -32,6 +32,8 @@ export class Api {
 
   patch(path, body) { return this.request('PATCH', path, body); }
 
+  post(path, body) { return this.request('POST', path, body); }
+
   async text(path) {
     const response = await fetch(path, { headers: { Authorization: `Bearer ${this.token}` }, cache: 'no-store' });
     if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));

@@ -187,6 +187,7 @@ function wire() {
     if (token) signIn(token);
   });
   $('#sign-out').addEventListener('click', () => signOut());
+  $('#open-cluster-dashboard').addEventListener('click', () => openClusterDashboard());
   for (const button of $$('.tabs [data-tab]')) {
     button.addEventListener('click', () => { location.hash = `#${button.dataset.tab}`; });
   }
@@ -840,7 +841,18 @@ function providerRow(p) {
 
 // ---------------------------------------------------------------- cluster
 
+// Orleans' dashboard makes plain browser requests: trade the admin token for a cookie scoped to its path first.
+async function openClusterDashboard() {
+  try {
+    await state.api.post('/v1/dashboard/cluster-session');
+    window.open('/dashboard/cluster/', '_blank', 'noopener');
+  } catch (error) {
+    toast(error.message);
+  }
+}
+
 function renderCluster() {
+  $('#open-cluster-dashboard').hidden = !state.admin;
   const cluster = state.cluster ?? { nodes: [] };
   if (!changed('cluster', cluster, minute())) return;
   fill($('#node-body'), cluster.nodes.map((n) => h('tr', { testid: 'node-row', data: { node: n.node_id, status: n.status } },

@@ -5,6 +5,7 @@ using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Endpoints;
 using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Security;
+using Orleans.Dashboard;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CostOrchestrator.Server.Hosting;
@@ -84,6 +85,7 @@ public static class CostOrchestratorServer
         app.MapClusterEndpoints();
         app.MapOpenAiEndpoints();
         app.MapDashboard();
+        app.MapClusterDashboard();
         return app;
     }
 
@@ -113,6 +115,9 @@ public static class CostOrchestratorServer
                 ServiceId = options.ServiceId ?? "costorch",
             },
             Seed = profile,
+
+            // Orleans' dashboard (served under /dashboard/cluster by the server) collects its statistics on every silo.
+            ConfigureSilo = silo => silo.AddDashboard(),
         };
     }
 
