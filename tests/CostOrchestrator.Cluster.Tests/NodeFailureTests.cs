@@ -50,15 +50,21 @@ public sealed class NodeFailureTests
         Assert.Equal(1, run!.Resumes);
         Assert.Equal((1, 1, 1), (gated.Simulated.CallCount("p-one"), gated.Simulated.CallCount("p-two"), gated.Simulated.CallCount("p-three")));
 
-        // What was charged through commits is exactly the run's total, and the dead silo's in-flight reservation is
-        // settled conservatively as soon as membership declares the silo dead (the clock has not moved: no TTL
-        // expired), flagged for review.
+        // What was charged through commits is exactly what the run's invocations cost, and the dead silo's in-flight
+        // reservation is settled conservatively as soon as membership declares the silo dead (the clock has not moved:
+        // no TTL expired), flagged for review.
         var ledger = await Eventually.ReturnsAsync(
             () => second.Store.GetLedgerAsync(new LedgerQuery { RunId = run.RunId }, Ct), l => l.Any(e => e.Unreconciled), Ct);
-        Assert.Equal(run.TotalCostCents, ledger.Where(e => !e.Unreconciled).Sum(e => e.ActualCents));
+        Assert.Equal(run.Steps.SelectMany(s => s.Invocations).Where(i => !i.Unreconciled).Sum(i => i.ActualCents), ledger.Where(e => !e.Unreconciled).Sum(e => e.ActualCents));
         Assert.Equal(3, ledger.Count(e => !e.Unreconciled));
         var unreconciled = Assert.Single(ledger, e => e.Unreconciled);
         Assert.Equal(("p-two", "two", 2m), (unreconciled.Attribution.ProviderId, unreconciled.Attribution.Step, unreconciled.ActualCents));
+
+        // The settled charge is the run's too: its record counts it in step two, so the run costs what the ledger says.
+        var charged = await Eventually.ReturnsAsync(
+            () => second.Grains.GetGrain<IPipelineRunGrain>(run.RunId).GetAsync(Ct), r => r!.TotalCostCents == ledger.Sum(e => e.ActualCents), Ct);
+        var settledCall = Assert.Single(charged!.Steps[1].Invocations, i => i.Unreconciled);
+        Assert.Equal(("p-two", 2m), (settledCall.ProviderId, settledCall.ActualCents));
     }
 
     [Fact]

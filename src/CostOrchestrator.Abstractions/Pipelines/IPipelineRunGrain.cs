@@ -24,4 +24,10 @@ public interface IPipelineRunGrain : IGrainWithStringKey
 
     /// <summary>Resumes a queued run (its window reset or its limit was raised).</summary>
     Task<RunRecord?> ResumeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts a reservation of this run that was settled without a commit (its call's silo died, or its TTL passed)
+    /// in the step it was made for, as an unreconciled invocation at the settled amount. Idempotent.
+    /// </summary>
+    Task AddSettledChargeAsync(Budget.Reservation settled, CancellationToken cancellationToken = default);
 }

@@ -45,4 +45,11 @@ public sealed record InvocationRecord
     /// <summary>Tokens consumed.</summary>
     [Id(9)]
     public TokenCounts? Tokens { get; init; }
+
+    /// <summary>
+    /// A call whose outcome never came back (its silo died mid-call): its reservation was settled as spent at the
+    /// worst case and counts in the run's totals, so the run's cost equals what the ledger charged it.
+    /// </summary>
+    [Id(10)]
+    public bool Unreconciled { get; init; }
 }

@@ -1,3 +1,4 @@
+using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Client.Http;
 
@@ -50,4 +51,8 @@ internal sealed class HttpPipelineRunGrain(ApiConnection connection, string runI
         throw new NotSupportedException(
             "Resuming a queued run is the cluster's job: a node resumes it when its budget window resets or its limit is raised "
             + "(raise it with IBudgetGovernorGrain.SetPolicyAsync).");
+
+    /// <summary>Settlement is the nodes' own work: not available over HTTP.</summary>
+    public Task AddSettledChargeAsync(Reservation settled, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Settled charges are added to runs by the nodes.");
 }

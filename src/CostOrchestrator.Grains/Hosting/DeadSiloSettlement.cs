@@ -1,3 +1,4 @@
+using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,12 +10,13 @@ namespace CostOrchestrator.Grains.Hosting;
 /// <summary>
 /// Settles the pending reservations of every silo the cluster declares dead as soon as it does, instead of at their
 /// TTL: nobody is left to commit or release them, so they are kept as spent at the reserved amount and flagged
-/// unreconciled (a late commit still reconciles one). Every silo watches membership; the store settles each
+/// unreconciled (a late commit still reconciles one), and added to their runs' records. Every silo watches membership; the store settles each
 /// reservation once. Should the store be unreachable at that moment, the TTL settlement is still there.
 /// </summary>
 public sealed partial class DeadSiloSettlement(
     IBudgetStore store,
     IClusterMembershipService membership,
+    SettledCharges charges,
     [FromKeyedServices(NodeClock.Key)] TimeProvider time,
     ILogger<DeadSiloSettlement> logger) : BackgroundService
 {
@@ -39,6 +41,7 @@ public sealed partial class DeadSiloSettlement(
                     if (settled.Count > 0)
                     {
                         LogSettled(settled.Count, string.Join(", ", dead));
+                        await charges.AttributeAsync(settled, stoppingToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

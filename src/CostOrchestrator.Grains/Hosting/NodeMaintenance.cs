@@ -1,5 +1,6 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Registry;
+using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,13 +15,21 @@ namespace CostOrchestrator.Grains.Hosting;
 public sealed partial class NodeMaintenance(
     ICostOrchestratorStore store,
     IGrainFactory grains,
+    SettledCharges charges,
     NodeOptions options,
     [FromKeyedServices(NodeClock.Key)] TimeProvider time,
     ILogger<NodeMaintenance> logger) : BackgroundService
 {
-    /// <summary>Settles expired reservations now (the loop does this every <see cref="NodeOptions.SettleInterval"/>).</summary>
-    public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(CancellationToken cancellationToken) =>
-        store.SettleExpiredAsync(time.GetUtcNow(), cancellationToken);
+    /// <summary>
+    /// Settles expired reservations now and adds each to its run's record (the loop does this every
+    /// <see cref="NodeOptions.SettleInterval"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<Reservation>> SettleExpiredAsync(CancellationToken cancellationToken)
+    {
+        var settled = await store.SettleExpiredAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await charges.AttributeAsync(settled, cancellationToken).ConfigureAwait(false);
+        return settled;
+    }
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(

@@ -60,6 +60,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton(new NodeSeed(node.Seed));
         services.AddSingleton<NodeStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeStartup>());
+        services.AddSingleton<SettledCharges>();
         services.AddSingleton<NodeMaintenance>();
 
         // Not a periodic loop: it reacts to membership, so it runs in tests too.

@@ -65,6 +65,8 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
         // From here on only this activation may write the run (a stale duplicate's next save is refused).
         await _store.ClaimRunAsync(Key, _activationId, cancellationToken).ConfigureAwait(true);
+        await AddSettledChargesFromLedgerAsync(cancellationToken).ConfigureAwait(true);
+        record = _record!;
         if (IsActive(record.Status))
         {
             // Left running by a silo that died or stopped: whoever activates the run continues it from its journal.
@@ -316,7 +318,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
             if (journal.TryGetValue((index, item), out var replay))
             {
                 outputs.Add(replay.Result);
-                if (!_record!.Steps[index].Invocations.Any(x => x.Item == item))
+                if (!_record!.Steps[index].Invocations.Any(x => x.Item == item && !x.Unreconciled))
                 {
                     await UpdateStepAsync(index, s => s with { Invocations = [.. s.Invocations, replay.Invocation] }).ConfigureAwait(true);
                 }
@@ -412,6 +414,52 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         return null;
     }
 
+    /// <inheritdoc />
+    public Task AddSettledChargeAsync(Reservation settled, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settled);
+        return AddSettledChargeAsync(settled.ReservationId, settled.Attribution, settled.AmountCents);
+    }
+
+    // Idempotent by reservation id. A settlement reaches a run twice: told by whoever settled it, and read back from
+    // the ledger when the run finishes or is activated (should the telling have failed).
+    private async Task AddSettledChargeAsync(string reservationId, ChargeAttribution attribution, decimal amountCents)
+    {
+        var index = _record?.Steps.ToList().FindIndex(s => s.Name == attribution.Step) ?? -1;
+        if (index < 0 || _record!.Steps.Any(s => s.Invocations.Any(i => i.InvocationId == reservationId)))
+        {
+            return;
+        }
+
+        await UpdateStepAsync(index, s => s with
+        {
+            Invocations =
+            [
+                .. s.Invocations,
+                new InvocationRecord
+                {
+                    InvocationId = reservationId,
+                    ProviderId = attribution.ProviderId,
+                    EstimatedCents = amountCents,
+                    ActualCents = amountCents,
+                    Attempts = 1,
+                    Unreconciled = true,
+                },
+            ],
+        }).ConfigureAwait(true);
+    }
+
+    private async Task AddSettledChargesFromLedgerAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in await _store.GetLedgerAsync(new LedgerQuery { RunId = Key }, cancellationToken).ConfigureAwait(true))
+        {
+            if (entry is { Unreconciled: true, ReservationId: { } reservationId })
+            {
+                await AddSettledChargeAsync(reservationId, entry.Attribution, entry.ActualCents).ConfigureAwait(true);
+            }
+        }
+    }
+
     private (RunStatus, RunError) Fail(int index, RunStatus status, RunError error, StepStatus stepStatus = StepStatus.Failed)
     {
         var steps = _record!.Steps.ToList();
@@ -430,6 +478,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
     private async Task FinishAsync(RunStatus status, RunError? error, JsonElement? output)
     {
+        await AddSettledChargesFromLedgerAsync(CancellationToken.None).ConfigureAwait(true);
         await SaveAsync(_record! with { Status = status, Error = error, Output = output, CompletedAt = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(true);
         LogFinished(Key, status, _record!.TotalCostCents);
     }
