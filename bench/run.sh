@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces docs/benchmarks.md: starts a throwaway PostgreSQL (fsync on), runs the bench in Release, writes the table.
+# Reproduces docs/benchmarks.md: starts a throwaway PostgreSQL (fsync on), runs the bench in Release, then the gateway
+# benchmark (bench/gateway/run.sh: direct upstream, ours, Portkey, with wrk), and writes the tables.
 #   bench/run.sh [seconds-per-figure] [--before GIT-REF]
 # With --before, the bench of GIT-REF (an earlier commit) is built in a temporary worktree and run first, against the
 # same PostgreSQL on the same machine in the same session, so before and after compare within one run.
@@ -31,6 +32,7 @@ if [ -n "$BEFORE" ]; then
   dotnet run -c Release --project "$D/before/bench/CostOrchestrator.Bench" -- --postgres "$PG" --seconds "$SECONDS_PER" --out "$D/before.md" >&2
 fi
 dotnet run -c Release --project bench/CostOrchestrator.Bench -- --postgres "$PG" --seconds "$SECONDS_PER" --out "$D/after.md" >&2
+bench/gateway/run.sh "$(( SECONDS_PER * 2 ))" > "$D/gateway.md"
 {
   echo "# Benchmarks"
   echo
@@ -46,6 +48,12 @@ dotnet run -c Release --project bench/CostOrchestrator.Bench -- --postgres "$PG"
     echo
   fi
   cat "$D/after.md"
+  echo
+  echo "## Gateway: the same mock upstream, direct, through ours and through Portkey's (\`bench/gateway/run.sh\`)"
+  echo
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, wrk, $(( SECONDS_PER * 2 )) s per figure after a 2 s warm-up; CPU from /proc of the gateway process."
+  echo
+  cat "$D/gateway.md"
 } > "$D/table.md"
 # Hand-written notes below the generated tables are kept.
 if [ -f docs/benchmarks.md ] && grep -q '^## Reading these numbers' docs/benchmarks.md; then
