@@ -47,6 +47,12 @@ public interface IBudgetStore
     /// </summary>
     Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Group commit of commits: each as <see cref="CommitAsync"/> (its own savepoint), all in one transaction,
+    /// acknowledged together once it is durable. Results in request order.
+    /// </summary>
+    Task<IReadOnlyList<Reservation?>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken);
+
     /// <summary>Gives a pending reservation back. Idempotent; null when unknown.</summary>
     Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken);
 

@@ -339,6 +339,36 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommitBatch_EachCommitOnItsOwn_OneTransaction_AReplayInTheSameBatchChangesNothing()
+    {
+        await Store.ReserveAsync(Reservation("c1", 5m, Target("global"), Target("team:a")), Ct);
+        await Store.ReserveAsync(Reservation("c2", 4m, Target("global")), Ct);
+        var entry = new JournalEntry
+        {
+            RunId = "run-9",
+            StepIndex = 0,
+            Item = 0,
+            Invocation = new InvocationRecord { InvocationId = "inv-9", ActualCents = 1.5m },
+            Result = JsonSerializer.SerializeToElement(new { ok = true }),
+        };
+
+        var results = await Store.CommitBatchAsync(
+        [
+            new StoreCommit { ReservationId = "c1", ActualCents = 3m, Now = _now },
+            new StoreCommit { ReservationId = "c2", ActualCents = 1.5m, Now = _now, Journal = entry },
+            new StoreCommit { ReservationId = "c1", ActualCents = 99m, Now = _now },
+            new StoreCommit { ReservationId = "unknown", ActualCents = 1m, Now = _now },
+        ], Ct);
+
+        Assert.Equal([3m, 1.5m, 3m], results.Take(3).Select(r => r!.ActualCents!.Value));
+        Assert.Null(results[3]);
+        Assert.Equal((4.5m, 0m), ((await SpendAsync("global")).ChargedCents, (await SpendAsync("global")).ReservedCents));
+        Assert.Equal((3m, 0m), ((await SpendAsync("team:a")).ChargedCents, (await SpendAsync("team:a")).ReservedCents));
+        Assert.Equal(2, (await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count);
+        Assert.Equal("inv-9", Assert.Single(await Store.GetJournalAsync("run-9", Ct)).Invocation.InvocationId);
+    }
+
+    [Fact]
     public async Task ReserveBatch_EachReservationAllOrNothing_OneTransaction()
     {
         var global = await ClaimAsync("global");

@@ -14,9 +14,9 @@ namespace CostOrchestrator.Grains.Budget;
 /// Reserve, commit and release across a scope chain, on the caller's silo. A reservation asks the governor of
 /// every limited scope in the chain for room at once; if any refuses, the others give theirs back and the first
 /// refusal in chain order is the answer. If all hold, the reservation is written once (grouped with the other
-/// reservations of this silo by <see cref="ReservationBatcher"/>), fenced by the epochs the governors answered
-/// with, and only then acknowledged. A commit or release is written first and then told to the governors, so a
-/// governor never counts less than the store.
+/// reservations of this silo by <see cref="BudgetWrites"/>), fenced by the epochs the governors answered
+/// with, and only then acknowledged. A commit (grouped too) or release is written first and then told to the
+/// governors, so a governor never counts less than the store.
 /// </summary>
 // Reentrant: it keeps no state, and each call mostly waits (on governors, on the durable write); interleaving them
 // is what lets the batcher group many reservations into one write.
@@ -30,14 +30,14 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     private readonly IGrainFactory _grains;
     private readonly ICostOrchestratorStore _store;
     private readonly PolicyCache _policies;
-    private readonly ReservationBatcher _batcher;
+    private readonly BudgetWrites _writes;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<ReservationCoordinatorGrain> _logger;
     private readonly string _silo;
 
     /// <summary>Created by Orleans on activation.</summary>
-    public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, PolicyCache policies, ReservationBatcher batcher,
+    public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, PolicyCache policies, BudgetWrites writes,
         [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILocalSiloDetails silo, ILogger<ReservationCoordinatorGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -45,7 +45,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
         _grains = grains;
         _store = store;
         _policies = policies;
-        _batcher = batcher;
+        _writes = writes;
         _time = time;
         _options = options;
         _logger = logger;
@@ -87,7 +87,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             ReserveResult written;
             try
             {
-                written = await _batcher.ReserveAsync(new StoreReservation
+                written = await _writes.ReserveAsync(new StoreReservation
                 {
                     ReservationId = hold.ReservationId,
                     IdempotencyKey = request.IdempotencyKey,
@@ -160,7 +160,14 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             throw new ArgumentOutOfRangeException(nameof(actualCents), "actual_cents must not be negative.");
         }
 
-        var committed = await _store.CommitAsync(reservationId, Cents.RoundUp(actualCents), tokens, _time.GetUtcNow(), journal, cancellationToken).ConfigureAwait(true);
+        var committed = await _writes.CommitAsync(new StoreCommit
+        {
+            ReservationId = reservationId,
+            ActualCents = Cents.RoundUp(actualCents),
+            Tokens = tokens,
+            Now = _time.GetUtcNow(),
+            Journal = journal,
+        }, cancellationToken).ConfigureAwait(true);
         if (committed is { ActualCents: { } actual })
         {
             if (actual > committed.AmountCents)

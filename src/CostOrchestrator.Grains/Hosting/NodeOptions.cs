@@ -46,11 +46,11 @@ public sealed record NodeOptions
     /// <summary>Per-run cost limits by pipeline id, for pipelines that declare no <c>budget</c> (seed 000 <c>pipelines</c>).</summary>
     public IReadOnlyDictionary<string, decimal> PipelineRunLimits { get; init; } = new Dictionary<string, decimal>();
 
-    /// <summary>Most reservations written in one group-commit transaction. Default: 64.</summary>
-    public int ReservationBatchSize { get; init; } = 64;
+    /// <summary>Most reservations, or commits, written in one group-commit transaction. Default: 64.</summary>
+    public int WriteBatchSize { get; init; } = 64;
 
-    /// <summary>Group-commit writers per node (transactions in flight at once). Default: 2.</summary>
-    public int ReservationWriters { get; init; } = 2;
+    /// <summary>Group-commit writers per node for each kind of write (transactions in flight at once). Default: 2.</summary>
+    public int BatchWriters { get; init; } = 2;
 
     /// <summary>Run background loops (settling expired reservations, health checks). Tests drive them by hand. Default: true.</summary>
     public bool RunBackgroundLoops { get; init; } = true;

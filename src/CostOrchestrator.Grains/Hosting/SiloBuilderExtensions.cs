@@ -53,7 +53,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<BudgetBook>();
         services.AddSingleton<QueuedRunWaker>();
-        services.AddSingleton<ReservationBatcher>();
+        services.AddSingleton<BudgetWrites>();
         services.AddSingleton<InvocationExecutor>();
         services.AddSingleton<PipelineService>();
         services.AddSingleton<PipelineExplainer>();

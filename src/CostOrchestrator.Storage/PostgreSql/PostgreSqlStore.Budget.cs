@@ -119,53 +119,119 @@ public sealed partial class PostgreSqlStore
 
     /// <inheritdoc />
     public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
-        TransactionAsync<Reservation?>(async (tx, ct) =>
+        TransactionAsync<Reservation?>((tx, ct) => CommitInTransactionAsync(tx,
+            new StoreCommit { ReservationId = reservationId, ActualCents = actualCents, Tokens = tokens, Now = now, Journal = journal }, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Reservation?>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        if (commits.Count == 1)
         {
-            // The row lock makes a concurrent commit or release of the same id wait, then see the new state.
-            var found = await FindReservationAsync(tx, "reservation_id", reservationId, forUpdate: true, ct).ConfigureAwait(false);
-            if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
-            {
-                return (found?.Reservation, false);
-            }
+            return CommitOneAsync(commits[0], cancellationToken);
+        }
 
-            var (reservation, targets) = f;
-            var amount = Cents.ToMicros(reservation.AmountCents);
-            var actual = Cents.ToMicros(actualCents);
-            var wasSettled = reservation.State == ReservationState.Unreconciled;
+        return CommitManyAsync(commits, cancellationToken);
+    }
 
-            // A settled reservation already moved its amount from reserved to charged: swap that amount for the actual.
-            await ApplySpendAsync(tx, targets.Select(t => (Key(t), Charged: wasSettled ? actual - amount : actual, Reserved: wasSettled ? 0L : -amount)), ct)
-                .ConfigureAwait(false);
-            await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = @x WHERE reservation_id = @id", ct,
-                Bigint("x", actual), Text("id", reservationId)).ConfigureAwait(false);
-            if (wasSettled)
+    private async Task<IReadOnlyList<Reservation?>> CommitOneAsync(StoreCommit commit, CancellationToken cancellationToken) =>
+        [await TransactionAsync<Reservation?>((tx, ct) => CommitInTransactionAsync(tx, commit, ct), cancellationToken).ConfigureAwait(false)];
+
+    private async Task<IReadOnlyList<Reservation?>> CommitManyAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TransactionAsync<IReadOnlyList<Reservation?>>(async (tx, ct) =>
             {
-                await ExecuteAsync(tx, "UPDATE ledger SET actual = @x, unreconciled = false, tokens = @tok WHERE reservation_id = @id", ct,
-                    Bigint("x", actual), Jsonb("tok", tokens is null ? null : StoreJson.Write(tokens)), Text("id", reservationId)).ConfigureAwait(false);
-            }
-            else
-            {
-                await InsertLedgerAsync(tx, new LedgerEntry
+                // Lock the batch's reservations in id order, then every spend row they touch in the one global order,
+                // before changing anything: two nodes' batches then queue on their first shared row, never in a cycle.
+                var found = await QueryAsync(tx,
+                    $"SELECT {ReservationColumns} FROM reservations WHERE reservation_id = ANY(@ids) ORDER BY reservation_id FOR UPDATE",
+                    MapReservation, ct, TextArray("ids", [.. commits.Select(c => c.ReservationId).Distinct()])).ConfigureAwait(false);
+                await CreateSpendRowsAsync(tx, found.SelectMany(f => f.Targets).Select(Key), ct).ConfigureAwait(false);
+                var results = new List<Reservation?>(commits.Count);
+                for (var i = 0; i < commits.Count; i++)
                 {
-                    EntryId = NewLedgerId(),
-                    ReservationId = reservationId,
-                    CreatedAt = now,
-                    Chain = reservation.Chain,
-                    Attribution = reservation.Attribution,
-                    EstimatedCents = reservation.AmountCents,
-                    ActualCents = actualCents,
-                    Overdraft = reservation.Overdraft,
-                    Tokens = tokens,
-                }, ct).ConfigureAwait(false);
-            }
+                    // A savepoint per commit keeps each one all-or-nothing inside the shared transaction.
+                    var savepoint = "c" + i.ToString(CultureInfo.InvariantCulture);
+                    await tx.SaveAsync(savepoint, ct).ConfigureAwait(false);
+                    var (result, keep) = await CommitInTransactionAsync(tx, commits[i], ct).ConfigureAwait(false);
+                    if (keep)
+                    {
+                        await tx.ReleaseAsync(savepoint, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await tx.RollbackAsync(savepoint, ct).ConfigureAwait(false);
+                    }
 
-            if (journal is not null)
+                    results.Add(result);
+                }
+
+                return (results, true);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsBatchConflict(ex))
+        {
+            // Rare (a lock conflict): the batch rolled back; commit each in its own transaction.
+            var results = new List<Reservation?>(commits.Count);
+            foreach (var commit in commits)
             {
-                await ExecuteAsync(tx, InsertJournalSql, ct, JournalParameters(journal)).ConfigureAwait(false);
+                results.AddRange(await CommitOneAsync(commit, cancellationToken).ConfigureAwait(false));
             }
 
-            return (reservation with { State = ReservationState.Committed, ActualCents = actualCents }, true);
-        }, cancellationToken);
+            return results;
+        }
+    }
+
+    private async Task<(Reservation? Result, bool Commit)> CommitInTransactionAsync(NpgsqlTransaction tx, StoreCommit commit, CancellationToken ct)
+    {
+        var (reservationId, actualCents, tokens, now, journal) = (commit.ReservationId, commit.ActualCents, commit.Tokens, commit.Now, commit.Journal);
+        // The row lock makes a concurrent commit or release of the same id wait, then see the new state.
+        var found = await FindReservationAsync(tx, "reservation_id", reservationId, forUpdate: true, ct).ConfigureAwait(false);
+        if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
+        {
+            return (found?.Reservation, false);
+        }
+
+        var (reservation, targets) = f;
+        var amount = Cents.ToMicros(reservation.AmountCents);
+        var actual = Cents.ToMicros(actualCents);
+        var wasSettled = reservation.State == ReservationState.Unreconciled;
+
+        // A settled reservation already moved its amount from reserved to charged: swap that amount for the actual.
+        await ApplySpendAsync(tx, targets.Select(t => (Key(t), Charged: wasSettled ? actual - amount : actual, Reserved: wasSettled ? 0L : -amount)), ct)
+            .ConfigureAwait(false);
+        await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = @x WHERE reservation_id = @id", ct,
+            Bigint("x", actual), Text("id", reservationId)).ConfigureAwait(false);
+        if (wasSettled)
+        {
+            await ExecuteAsync(tx, "UPDATE ledger SET actual = @x, unreconciled = false, tokens = @tok WHERE reservation_id = @id", ct,
+                Bigint("x", actual), Jsonb("tok", tokens is null ? null : StoreJson.Write(tokens)), Text("id", reservationId)).ConfigureAwait(false);
+        }
+        else
+        {
+            await InsertLedgerAsync(tx, new LedgerEntry
+            {
+                EntryId = NewLedgerId(),
+                ReservationId = reservationId,
+                CreatedAt = now,
+                Chain = reservation.Chain,
+                Attribution = reservation.Attribution,
+                EstimatedCents = reservation.AmountCents,
+                ActualCents = actualCents,
+                Overdraft = reservation.Overdraft,
+                Tokens = tokens,
+            }, ct).ConfigureAwait(false);
+        }
+
+        if (journal is not null)
+        {
+            await ExecuteAsync(tx, InsertJournalSql, ct, JournalParameters(journal)).ConfigureAwait(false);
+        }
+
+        return (reservation with { State = ReservationState.Committed, ActualCents = actualCents }, true);
+    }
 
     /// <inheritdoc />
     public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>

@@ -162,57 +162,81 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc />
     public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
-        TransactionAsync<Reservation?>(async (tx, ct) =>
+        TransactionAsync<Reservation?>((tx, ct) => CommitInTransactionAsync(tx,
+            new StoreCommit { ReservationId = reservationId, ActualCents = actualCents, Tokens = tokens, Now = now, Journal = journal }, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Reservation?>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        return TransactionAsync<IReadOnlyList<Reservation?>>(async (tx, ct) =>
         {
-            var found = await FindReservationAsync(tx, "reservation_id", reservationId, ct).ConfigureAwait(false);
-            if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
+            var results = new List<Reservation?>(commits.Count);
+            for (var i = 0; i < commits.Count; i++)
             {
-                return (found?.Reservation, false);
+                // A savepoint per commit keeps each one all-or-nothing inside the shared transaction.
+                await ExecuteAsync($"SAVEPOINT c{i}", ct, tx).ConfigureAwait(false);
+                var (result, keep) = await CommitInTransactionAsync(tx, commits[i], ct).ConfigureAwait(false);
+                await ExecuteAsync(keep ? $"RELEASE c{i}" : $"ROLLBACK TO c{i}; RELEASE c{i}", ct, tx).ConfigureAwait(false);
+                results.Add(result);
             }
 
-            var (reservation, targets) = f;
-            var amount = Cents.ToMicros(reservation.AmountCents);
-            var actual = Cents.ToMicros(actualCents);
-            var wasSettled = reservation.State == ReservationState.Unreconciled;
-            foreach (var target in OrderTargets(targets))
-            {
-                // A settled reservation already moved its amount from reserved to charged; swap it for the actual.
-                var sql = wasSettled
-                    ? "UPDATE budget_spend SET charged = charged - $a + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws"
-                    : "UPDATE budget_spend SET reserved = reserved - $a, charged = charged + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws";
-                await ExecuteAsync(tx, sql, ct, [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount), ("$x", actual)]).ConfigureAwait(false);
-            }
-
-            await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = $x WHERE reservation_id = $id", ct, ("$x", actual), ("$id", reservationId)).ConfigureAwait(false);
-            var committed = reservation with { State = ReservationState.Committed, ActualCents = actualCents };
-            if (wasSettled)
-            {
-                await ExecuteAsync(tx, "UPDATE ledger SET actual = $x, unreconciled = 0, tokens = $tok WHERE reservation_id = $id", ct,
-                    ("$x", actual), ("$tok", tokens is null ? null : StoreJson.Write(tokens)), ("$id", reservationId)).ConfigureAwait(false);
-            }
-            else
-            {
-                await InsertLedgerAsync(tx, new LedgerEntry
-                {
-                    EntryId = NewLedgerId(),
-                    ReservationId = reservationId,
-                    CreatedAt = now,
-                    Chain = reservation.Chain,
-                    Attribution = reservation.Attribution,
-                    EstimatedCents = reservation.AmountCents,
-                    ActualCents = actualCents,
-                    Overdraft = reservation.Overdraft,
-                    Tokens = tokens,
-                }, ct).ConfigureAwait(false);
-            }
-
-            if (journal is not null)
-            {
-                await InsertJournalAsync(tx, journal, ct).ConfigureAwait(false);
-            }
-
-            return (committed, true);
+            return (results, true);
         }, cancellationToken);
+    }
+
+    private async Task<(Reservation? Result, bool Commit)> CommitInTransactionAsync(SqliteTransaction tx, StoreCommit commit, CancellationToken ct)
+    {
+        var (reservationId, actualCents, tokens, now, journal) = (commit.ReservationId, commit.ActualCents, commit.Tokens, commit.Now, commit.Journal);
+        var found = await FindReservationAsync(tx, "reservation_id", reservationId, ct).ConfigureAwait(false);
+        if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
+        {
+            return (found?.Reservation, false);
+        }
+
+        var (reservation, targets) = f;
+        var amount = Cents.ToMicros(reservation.AmountCents);
+        var actual = Cents.ToMicros(actualCents);
+        var wasSettled = reservation.State == ReservationState.Unreconciled;
+        foreach (var target in OrderTargets(targets))
+        {
+            // A settled reservation already moved its amount from reserved to charged; swap it for the actual.
+            var sql = wasSettled
+                ? "UPDATE budget_spend SET charged = charged - $a + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws"
+                : "UPDATE budget_spend SET reserved = reserved - $a, charged = charged + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws";
+            await ExecuteAsync(tx, sql, ct, [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount), ("$x", actual)]).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = $x WHERE reservation_id = $id", ct, ("$x", actual), ("$id", reservationId)).ConfigureAwait(false);
+        var committed = reservation with { State = ReservationState.Committed, ActualCents = actualCents };
+        if (wasSettled)
+        {
+            await ExecuteAsync(tx, "UPDATE ledger SET actual = $x, unreconciled = 0, tokens = $tok WHERE reservation_id = $id", ct,
+                ("$x", actual), ("$tok", tokens is null ? null : StoreJson.Write(tokens)), ("$id", reservationId)).ConfigureAwait(false);
+        }
+        else
+        {
+            await InsertLedgerAsync(tx, new LedgerEntry
+            {
+                EntryId = NewLedgerId(),
+                ReservationId = reservationId,
+                CreatedAt = now,
+                Chain = reservation.Chain,
+                Attribution = reservation.Attribution,
+                EstimatedCents = reservation.AmountCents,
+                ActualCents = actualCents,
+                Overdraft = reservation.Overdraft,
+                Tokens = tokens,
+            }, ct).ConfigureAwait(false);
+        }
+
+        if (journal is not null)
+        {
+            await InsertJournalAsync(tx, journal, ct).ConfigureAwait(false);
+        }
+
+        return (committed, true);
+    }
 
     /// <inheritdoc />
     public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
