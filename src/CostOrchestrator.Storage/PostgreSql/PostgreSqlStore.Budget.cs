@@ -149,26 +149,7 @@ public sealed partial class PostgreSqlStore
                     $"SELECT {ReservationColumns} FROM reservations WHERE reservation_id = ANY(@ids) ORDER BY reservation_id FOR UPDATE",
                     MapReservation, ct, TextArray("ids", [.. commits.Select(c => c.ReservationId).Distinct()])).ConfigureAwait(false);
                 await CreateSpendRowsAsync(tx, found.SelectMany(f => f.Targets).Select(Key), ct).ConfigureAwait(false);
-                var results = new List<Reservation?>(commits.Count);
-                for (var i = 0; i < commits.Count; i++)
-                {
-                    // A savepoint per commit keeps each one all-or-nothing inside the shared transaction.
-                    var savepoint = "c" + i.ToString(CultureInfo.InvariantCulture);
-                    await tx.SaveAsync(savepoint, ct).ConfigureAwait(false);
-                    var (result, keep) = await CommitInTransactionAsync(tx, commits[i], ct).ConfigureAwait(false);
-                    if (keep)
-                    {
-                        await tx.ReleaseAsync(savepoint, ct).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await tx.RollbackAsync(savepoint, ct).ConfigureAwait(false);
-                    }
-
-                    results.Add(result);
-                }
-
-                return (results, true);
+                return (await EachInSavepointAsync(tx, commits, CommitInTransactionAsync, ct).ConfigureAwait(false), true);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsBatchConflict(ex))
@@ -366,26 +347,7 @@ public sealed partial class PostgreSqlStore
             return await TransactionAsync<IReadOnlyList<ReserveResult>>(async (tx, ct) =>
             {
                 await CreateSpendRowsAsync(tx, reservations.SelectMany(r => r.Targets).Select(Key), ct).ConfigureAwait(false);
-                var results = new List<ReserveResult>(reservations.Count);
-                for (var i = 0; i < reservations.Count; i++)
-                {
-                    // A savepoint per reservation keeps each one all-or-nothing inside the shared transaction.
-                    var savepoint = "r" + i.ToString(CultureInfo.InvariantCulture);
-                    await tx.SaveAsync(savepoint, ct).ConfigureAwait(false);
-                    var (result, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
-                    if (keep)
-                    {
-                        await tx.ReleaseAsync(savepoint, ct).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await tx.RollbackAsync(savepoint, ct).ConfigureAwait(false);
-                    }
-
-                    results.Add(result);
-                }
-
-                return (results, true);
+                return (await EachInSavepointAsync(tx, reservations, ReserveInTransactionAsync, ct).ConfigureAwait(false), true);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsBatchConflict(ex))
@@ -400,6 +362,31 @@ public sealed partial class PostgreSqlStore
 
             return results;
         }
+    }
+
+    // Group commit: each write in its own savepoint, so it stays all-or-nothing inside the shared transaction.
+    private static async Task<List<TResult>> EachInSavepointAsync<TItem, TResult>(NpgsqlTransaction tx, IReadOnlyList<TItem> items,
+        Func<NpgsqlTransaction, TItem, CancellationToken, Task<(TResult Result, bool Commit)>> write, CancellationToken ct)
+    {
+        var results = new List<TResult>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var savepoint = "w" + i.ToString(CultureInfo.InvariantCulture);
+            await tx.SaveAsync(savepoint, ct).ConfigureAwait(false);
+            var (result, keep) = await write(tx, items[i], ct).ConfigureAwait(false);
+            if (keep)
+            {
+                await tx.ReleaseAsync(savepoint, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await tx.RollbackAsync(savepoint, ct).ConfigureAwait(false);
+            }
+
+            results.Add(result);
+        }
+
+        return results;
     }
 
     private static bool IsBatchConflict(Exception ex) =>

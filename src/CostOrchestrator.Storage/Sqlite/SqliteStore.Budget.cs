@@ -98,20 +98,24 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<ReserveResult>> ReserveBatchAsync(IReadOnlyList<StoreReservation> reservations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservations);
-        return TransactionAsync<IReadOnlyList<ReserveResult>>(async (tx, ct) =>
-        {
-            var results = new List<ReserveResult>(reservations.Count);
-            for (var i = 0; i < reservations.Count; i++)
-            {
-                // A savepoint per reservation keeps each one all-or-nothing inside the shared transaction.
-                await ExecuteAsync($"SAVEPOINT r{i}", ct, tx).ConfigureAwait(false);
-                var (result, keep) = await ReserveInTransactionAsync(tx, reservations[i], ct).ConfigureAwait(false);
-                await ExecuteAsync(keep ? $"RELEASE r{i}" : $"ROLLBACK TO r{i}; RELEASE r{i}", ct, tx).ConfigureAwait(false);
-                results.Add(result);
-            }
+        return TransactionAsync<IReadOnlyList<ReserveResult>>(
+            async (tx, ct) => (await EachInSavepointAsync(tx, reservations, ReserveInTransactionAsync, ct).ConfigureAwait(false), true), cancellationToken);
+    }
 
-            return (results, true);
-        }, cancellationToken);
+    // Group commit: each write in its own savepoint, so it stays all-or-nothing inside the shared transaction.
+    private async Task<List<TResult>> EachInSavepointAsync<TItem, TResult>(SqliteTransaction tx, IReadOnlyList<TItem> items,
+        Func<SqliteTransaction, TItem, CancellationToken, Task<(TResult Result, bool Commit)>> write, CancellationToken ct)
+    {
+        var results = new List<TResult>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            await ExecuteAsync($"SAVEPOINT w{i}", ct, tx).ConfigureAwait(false);
+            var (result, keep) = await write(tx, items[i], ct).ConfigureAwait(false);
+            await ExecuteAsync(keep ? $"RELEASE w{i}" : $"ROLLBACK TO w{i}; RELEASE w{i}", ct, tx).ConfigureAwait(false);
+            results.Add(result);
+        }
+
+        return results;
     }
 
     private async Task<(ReserveResult Result, bool Commit)> ReserveInTransactionAsync(SqliteTransaction tx, StoreReservation reservation, CancellationToken ct)
@@ -169,20 +173,8 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<Reservation?>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commits);
-        return TransactionAsync<IReadOnlyList<Reservation?>>(async (tx, ct) =>
-        {
-            var results = new List<Reservation?>(commits.Count);
-            for (var i = 0; i < commits.Count; i++)
-            {
-                // A savepoint per commit keeps each one all-or-nothing inside the shared transaction.
-                await ExecuteAsync($"SAVEPOINT c{i}", ct, tx).ConfigureAwait(false);
-                var (result, keep) = await CommitInTransactionAsync(tx, commits[i], ct).ConfigureAwait(false);
-                await ExecuteAsync(keep ? $"RELEASE c{i}" : $"ROLLBACK TO c{i}; RELEASE c{i}", ct, tx).ConfigureAwait(false);
-                results.Add(result);
-            }
-
-            return (results, true);
-        }, cancellationToken);
+        return TransactionAsync<IReadOnlyList<Reservation?>>(
+            async (tx, ct) => (await EachInSavepointAsync(tx, commits, CommitInTransactionAsync, ct).ConfigureAwait(false), true), cancellationToken);
     }
 
     private async Task<(Reservation? Result, bool Commit)> CommitInTransactionAsync(SqliteTransaction tx, StoreCommit commit, CancellationToken ct)
