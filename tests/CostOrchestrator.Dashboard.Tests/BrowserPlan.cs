@@ -46,6 +46,10 @@ public sealed class BrowserPlan
 
     public BrowserPlan ClearSession() => Add("clear-session", "clearSession");
 
+    /// <summary>Clicks a link that opens a new tab, waits there for <paramref name="waitFor"/>, screenshots the tab as <paramref name="screenshot"/>.</summary>
+    public BrowserPlan Popup(string id, string selector, string waitFor, string screenshot) =>
+        Add(id, "popup", ("selector", selector), ("waitFor", waitFor), ("name", screenshot));
+
     public BrowserPlan Screenshot(string name) => Add($"screenshot {name}", "screenshot", ("name", name));
 
     private BrowserPlan Add(string id, string op, params (string Key, object? Value)[] values)

@@ -61,6 +61,21 @@ public sealed class DashboardBrowserTests(DashboardNode node) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task ClusterPanel_OrleansDashboardLink_OpensOrleansOwnDashboardWithTheAdminsSession()
+    {
+        var result = (await BrowserCheck.RunAsync(node.DashboardUrl, DashboardNode.AdminToken, new BrowserPlan()
+            .Login()
+            .Tab("cluster")
+            .WaitFor("[data-testid=open-cluster-dashboard]")
+            .Popup("orleans", "[data-testid=open-cluster-dashboard]", ".nav-sidebar .nav-link", "orleans-dashboard"), Ct)).AssertOk();
+
+        // The new tab is Orleans' own dashboard, served by this node under /dashboard/cluster to the admin's cookie.
+        var orleans = result.Value("orleans");
+        Assert.EndsWith("/dashboard/cluster/", orleans.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.Contains(orleans.GetProperty("texts").EnumerateArray(), t => t.GetString() == "Silos");
+    }
+
+    [Fact]
     public async Task Budgets_AfterPaidRuns_ShowSpentEqualToTheApi()
     {
         using (var admin = node.Client())

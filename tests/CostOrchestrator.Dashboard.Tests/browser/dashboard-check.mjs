@@ -178,6 +178,18 @@ async function run(step) {
       await page.evaluate(() => sessionStorage.clear());
       await page.goto(plan.url, { waitUntil: 'domcontentloaded' });
       return undefined;
+    case 'popup': {
+      // A link that opens a new tab: click it, wait in the new tab for a selector, screenshot the tab, close it.
+      const [popup] = await Promise.all([context.waitForEvent('page', { timeout }), nth(locator, step).click({ timeout })]);
+      popup.on('pageerror', (error) => consoleErrors.push(`popup pageerror: ${error.message}`));
+      await popup.locator(step.waitFor).first().waitFor({ state: 'visible', timeout });
+      const file = join(outDir, `${safe(step.name)}.png`);
+      await popup.screenshot({ path: file, fullPage: true });
+      screenshots.push(file);
+      const value = { url: popup.url(), texts: (await popup.locator(step.waitFor).allTextContents()).map((t) => t.trim()) };
+      await popup.close();
+      return value;
+    }
     case 'screenshot': {
       const file = join(outDir, `${safe(step.name)}.png`);
       // From the top: the sticky top bar would otherwise be drawn wherever the page was scrolled to.
