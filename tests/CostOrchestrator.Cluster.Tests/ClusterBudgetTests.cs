@@ -176,4 +176,31 @@ public sealed class ClusterBudgetTests
             Assert.True(approved.Where(r => Chain(r.Caller).Contains(scope)).Sum(r => Size(r.Caller) - 0.1m) <= window.SpentCents);
         }
     }
+
+    [Fact]
+    public async Task LimitSetThroughOneSilo_IsEnforcedAtOnceByReservationsThroughEverySilo()
+    {
+        // The domain clock stands still, so no silo's policy cache ever refreshes on its own.
+        await using var cluster = await TestCluster.StartAsync(3, new ManualTimeProvider(TestNode.Start));
+        var nodes = new[] { cluster["node-1"], cluster["node-2"], cluster["node-3"] };
+        static ReservationRequest Request(string key, decimal amount) => new() { Chain = ["team:late"], AmountCents = amount, IdempotencyKey = key };
+
+        // Every silo has reserved on the scope while it had no limit (and read the policies then)...
+        foreach (var (node, i) in nodes.Select((n, i) => (n, i)))
+        {
+            var warm = await node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey).ReserveAsync(Request($"warm-{i}", 0m), Ct);
+            Assert.True(warm.Approved);
+        }
+
+        // ...then a limit is set through one silo, and 2¢ is asked through each: only two fit under 5¢.
+        await nodes[0].SetDailyLimitAsync("team:late", 5m);
+        var outcomes = new List<ReservationOutcome>();
+        foreach (var (node, i) in nodes.Select((n, i) => (n, i)))
+        {
+            outcomes.Add(await node.Grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey).ReserveAsync(Request($"after-{i}", 2m), Ct));
+        }
+
+        Assert.Equal([true, true, false], outcomes.Select(o => o.Approved));
+        Assert.Equal(4m, (await nodes[2].BudgetAsync("team:late")).Windows[0].ReservedCents);
+    }
 }

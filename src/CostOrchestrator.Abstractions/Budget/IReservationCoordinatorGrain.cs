@@ -2,7 +2,7 @@ namespace CostOrchestrator.Abstractions.Budget;
 
 /// <summary>
 /// Reserve, commit and release across a scope chain. A stateless worker on the caller's silo: it asks the governor
-/// of every limited scope in the chain for room (all or none), writes the reservation once, fenced by the
+/// of every scope in the chain for room (all or none; an unlimited scope's answers at once), writes the reservation once, fenced by the
 /// governors' epochs, and answers only after that write is durable. Use key <see cref="LocalKey"/>.
 /// </summary>
 public interface IReservationCoordinatorGrain : IGrainWithIntegerKey

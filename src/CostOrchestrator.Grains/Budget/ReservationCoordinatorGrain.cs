@@ -12,7 +12,7 @@ namespace CostOrchestrator.Grains.Budget;
 
 /// <summary>
 /// Reserve, commit and release across a scope chain, on the caller's silo. A reservation asks the governor of
-/// every limited scope in the chain for room at once; if any refuses, the others give theirs back and the first
+/// every scope in the chain for room at once; if any refuses, the others give theirs back and the first
 /// refusal in chain order is the answer. If all hold, the reservation is written once (grouped with the other
 /// reservations of this silo by <see cref="BudgetWrites"/>), fenced by the epochs the governors answered
 /// with, and only then acknowledged. A commit (grouped too) or release is written first and then told to the
@@ -29,7 +29,6 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
 
     private readonly IGrainFactory _grains;
     private readonly ICostOrchestratorStore _store;
-    private readonly PolicyCache _policies;
     private readonly BudgetWrites _writes;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
@@ -37,14 +36,13 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     private readonly string _silo;
 
     /// <summary>Created by Orleans on activation.</summary>
-    public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, PolicyCache policies, BudgetWrites writes,
+    public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, BudgetWrites writes,
         [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILocalSiloDetails silo, ILogger<ReservationCoordinatorGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(silo);
         _silo = silo.SiloAddress.ToParsableString();
         _grains = grains;
         _store = store;
-        _policies = policies;
         _writes = writes;
         _time = time;
         _options = options;
@@ -60,8 +58,10 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             throw new ArgumentOutOfRangeException(nameof(request), "amount_cents must not be negative.");
         }
 
-        var policies = await _policies.GetAllAsync(cancellationToken).ConfigureAwait(true);
-        var scopes = request.Chain.Distinct(StringComparer.Ordinal).Where(policies.ContainsKey).ToList();
+        // Every scope's governor is asked, not only those some cache believes limited: a governor knows its own
+        // policy (read when it activates, replaced through it), while a silo's policy cache can be a refresh behind a
+        // limit just set elsewhere. An unlimited scope's governor answers at once and fences nothing.
+        var scopes = request.Chain.Distinct(StringComparer.Ordinal).ToList();
         for (var attempt = 1; ; attempt++)
         {
             var now = _time.GetUtcNow();
@@ -132,7 +132,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             }
             else
             {
-                foreach (var scope in scopes)
+                foreach (var (scope, _) in scopes.Zip(decisions).Where(p => p.Second.Windows.Count > 0))
                 {
                     _ = _grains.GetGrain<IGovernorHoldsGrain>(scope).ConfirmHoldAsync(hold.ReservationId);
                 }
@@ -198,14 +198,13 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     // activation that loaded the store after the write) ignores it.
     private async Task SettleAsync(Reservation reservation, decimal? actualCents)
     {
-        var policies = await _policies.GetAllAsync(CancellationToken.None).ConfigureAwait(true);
-        await Task.WhenAll(reservation.Chain.Distinct(StringComparer.Ordinal).Where(policies.ContainsKey)
+        await Task.WhenAll(reservation.Chain.Distinct(StringComparer.Ordinal)
             .Select(scope => _grains.GetGrain<IGovernorHoldsGrain>(scope).SettleHoldAsync(reservation.ReservationId, actualCents, CancellationToken.None)))
             .ConfigureAwait(true);
     }
 
     private Task ForgetAsync(List<string> scopes, HoldDecision[] decisions, string reservationId) =>
-        Task.WhenAll(scopes.Zip(decisions).Where(p => p.Second.Held)
+        Task.WhenAll(scopes.Zip(decisions).Where(p => p.Second.Held && p.Second.Windows.Count > 0)
             .Select(p => _grains.GetGrain<IGovernorHoldsGrain>(p.First).ForgetHoldAsync(reservationId, CancellationToken.None)));
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.CostDrift, Level = LogLevel.Warning,
