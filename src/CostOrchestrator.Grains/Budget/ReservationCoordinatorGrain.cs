@@ -72,8 +72,22 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
                 Priority = request.Priority,
                 ExpiresAt = now + (request.Ttl ?? _options.ReservationTtl),
             };
-            var decisions = await Task.WhenAll(scopes.Select(scope => _grains.GetGrain<IGovernorHoldsGrain>(scope).HoldAsync(hold, cancellationToken)))
-                .ConfigureAwait(true);
+            var calls = scopes.Select(scope => _grains.GetGrain<IGovernorHoldsGrain>(scope).HoldAsync(hold, cancellationToken)).ToArray();
+            HoldDecision[] decisions;
+            try
+            {
+                decisions = await Task.WhenAll(calls).ConfigureAwait(true);
+            }
+            catch
+            {
+                // A governor could not decide (say its activation could not read the store): the others give back
+                // what they held now, rather than when their check finds the reservation was never written.
+                await Task.WhenAll(scopes.Zip(calls).Where(p => p.Second.IsCompletedSuccessfully && p.Second.Result is { Held: true, Windows.Count: > 0 })
+                    .Select(p => _grains.GetGrain<IGovernorHoldsGrain>(p.First).ForgetHoldAsync(hold.ReservationId, CancellationToken.None)))
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+                throw;
+            }
+
             var denial = decisions.FirstOrDefault(d => !d.Held)?.Denial;
             if (denial is not null)
             {
