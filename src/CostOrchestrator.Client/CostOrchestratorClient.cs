@@ -15,7 +15,8 @@ using CostOrchestrator.Client.Security;
 namespace CostOrchestrator.Client;
 
 /// <summary>
-/// The client of a CostOrchestrator node (the design card's Orleans client): the grain interfaces of
+/// The HTTP client of a CostOrchestrator node, for callers outside the cluster (services inside it use the Orleans
+/// client, <c>AddCostOrchestratorClient</c>): the grain interfaces of
 /// <c>CostOrchestrator.Abstractions</c> implemented over the node's HTTP API, plus the calls that have no grain
 /// (submitting runs, invoking a capability, API keys, cluster membership). Any node of a cluster will do.
 /// </summary>
@@ -212,7 +213,7 @@ public sealed class CostOrchestratorClient : IDisposable
 
     /// <summary>Stores (adds or replaces) a pipeline under <paramref name="id"/> (<c>PUT /v1/pipelines/{id}</c>, admin token).</summary>
     /// <param name="id">The pipeline id; must match the document's <c>id</c>.</param>
-    /// <param name="document">The pipeline in JSON or in the seed's YAML form.</param>
+    /// <param name="document">The pipeline in JSON or in the short YAML form.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The pipeline as the node parsed it.</returns>
     /// <exception cref="CostOrchestratorApiException"><c>invalid_pipeline</c> naming every field at fault.</exception>

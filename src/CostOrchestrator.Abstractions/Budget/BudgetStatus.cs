@@ -1,6 +1,6 @@
 namespace CostOrchestrator.Abstractions.Budget;
 
-/// <summary>The degradation status of a budget (seed 000 "Cost-Aware Degradation").</summary>
+/// <summary>The degradation status of a budget: normal, then warn, constrained and exhausted as consumption crosses its thresholds.</summary>
 [GenerateSerializer, Alias("costorch.BudgetStatus")]
 public enum BudgetStatus
 {

@@ -4,7 +4,7 @@ namespace CostOrchestrator.Abstractions.Budget;
 [GenerateSerializer, Immutable, Alias("costorch.BudgetThresholds")]
 public sealed record BudgetThresholds
 {
-    /// <summary>The default thresholds of seed 000.</summary>
+    /// <summary>The default thresholds: warn at 80 %, constrained at 90 %, exhausted at 98 %.</summary>
     public static BudgetThresholds Default { get; } = new();
 
     /// <summary>Warn from this fraction. Default: 0.80.</summary>

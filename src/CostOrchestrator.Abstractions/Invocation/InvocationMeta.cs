@@ -2,7 +2,7 @@ using CostOrchestrator.Abstractions.Budget;
 
 namespace CostOrchestrator.Abstractions.Invocation;
 
-/// <summary>Cost metadata returned with every invocation (seed 000).</summary>
+/// <summary>Cost metadata returned with every invocation.</summary>
 [GenerateSerializer, Immutable, Alias("costorch.InvocationMeta")]
 public sealed record InvocationMeta
 {

@@ -2,7 +2,7 @@ using CostOrchestrator.Abstractions.Budget;
 
 namespace CostOrchestrator.Abstractions.Pipelines;
 
-/// <summary>A pipeline as submitted in JSON or in the seed's YAML form.</summary>
+/// <summary>A pipeline as submitted in JSON or in the short YAML form (a bare <c>pipeline:</c> list).</summary>
 [GenerateSerializer, Immutable, Alias("costorch.PipelineDefinition")]
 public sealed record PipelineDefinition
 {

@@ -1,6 +1,6 @@
 namespace CostOrchestrator.Abstractions.Pipelines;
 
-/// <summary>A run's execution budgets besides cost (seed 002): steps, retries, fan-out, tokens, wall time.</summary>
+/// <summary>A run's execution budgets besides cost: steps, retries, fan-out, tokens, wall time.</summary>
 [GenerateSerializer, Immutable, Alias("costorch.PipelineLimits")]
 public sealed record PipelineLimits
 {

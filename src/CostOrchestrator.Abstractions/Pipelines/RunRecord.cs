@@ -3,7 +3,7 @@ using CostOrchestrator.Abstractions.Budget;
 
 namespace CostOrchestrator.Abstractions.Pipelines;
 
-/// <summary>A pipeline run and its cost breakdown (seed 000 <c>PipelineRunRecord</c>).</summary>
+/// <summary>A pipeline run and its cost breakdown.</summary>
 [GenerateSerializer, Immutable, Alias("costorch.RunRecord")]
 public sealed record RunRecord
 {

@@ -3,7 +3,7 @@ using Orleans.Concurrency;
 namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>
-/// The authoritative price and health list of every provider (seed 000 <c>CapabilityRegistryDO</c>).
+/// The authoritative price and health list of every provider.
 /// One grain in the cluster, under the key <see cref="DefaultKey"/>; changes are written through the store.
 /// </summary>
 public interface ICapabilityRegistryGrain : IGrainWithStringKey

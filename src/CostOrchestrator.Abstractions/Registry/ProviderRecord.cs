@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace CostOrchestrator.Abstractions.Registry;
 
-/// <summary>A provider of one capability, with its price and health (seed 000 <c>ProviderRecord</c>).</summary>
+/// <summary>A provider of one capability, with its price and health.</summary>
 [GenerateSerializer, Immutable, Alias("costorch.ProviderRecord")]
 public sealed record ProviderRecord
 {

@@ -11,7 +11,7 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Pipeline file: JSON, or the seed's YAML form." };
+        var file = new Argument<FileInfo>("file") { Description = "Pipeline file: JSON, or the short YAML form." };
         var input = new Option<string?>("--input") { Description = "Run input as inline JSON, or @path to a JSON file." };
         var dataDir = new Option<string>("--data-dir") { Description = "Embedded store directory.", DefaultValueFactory = _ => "data" };
         var config = new Option<string?>("--config") { Description = "Node profile that seeds an empty store. Default: silo-config/embedded.json." };

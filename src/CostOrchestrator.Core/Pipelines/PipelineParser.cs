@@ -8,7 +8,7 @@ using CostOrchestrator.Abstractions.Serialization;
 namespace CostOrchestrator.Core.Pipelines;
 
 /// <summary>
-/// Reads pipelines in JSON or the seed's YAML form and validates them field by field. Every error names
+/// Reads pipelines in JSON or the short YAML form and validates them field by field. Every error names
 /// its field (<c>steps[1].invoke.budget_cents</c>); unknown fields are errors, never ignored.
 /// </summary>
 public static partial class PipelineParser
@@ -108,7 +108,7 @@ public static partial class PipelineParser
     {
         if (root is not JsonObject obj)
         {
-            return Fail("$", "a pipeline must be an object with 'id' and 'steps' (or the seed's 'pipeline:' list)");
+            return Fail("$", "a pipeline must be an object with 'id' and 'steps' (or a 'pipeline:' list)");
         }
 
         var errors = new List<FieldError>();
@@ -128,7 +128,7 @@ public static partial class PipelineParser
         return new PipelineParseResult { Pipeline = pipeline };
     }
 
-    // The seed's form: `pipeline:` is a list of `- invoke: {...}` with optional `name`; steps get names from their capability.
+    // The short form: `pipeline:` is a list of `- invoke: {...}` with optional `name`; steps get names from their capability.
     private static JsonObject Normalize(JsonObject source, PipelineParseOptions? options, List<FieldError> errors)
     {
         var obj = (JsonObject)source.DeepClone();
@@ -136,7 +136,7 @@ public static partial class PipelineParser
         {
             if (obj.ContainsKey("steps"))
             {
-                errors.Add(new FieldError("pipeline", "give either 'steps' or the seed's 'pipeline' list, not both"));
+                errors.Add(new FieldError("pipeline", "give either 'steps' or a 'pipeline' list, not both"));
                 return obj;
             }
 

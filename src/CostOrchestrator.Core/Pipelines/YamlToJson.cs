@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace CostOrchestrator.Core.Pipelines;
 
 /// <summary>
-/// Converts the seed's YAML pipelines to JSON so one validator serves both forms. Plain (unquoted)
+/// Converts YAML pipelines to JSON so one validator serves both forms. Plain (unquoted)
 /// scalars get YAML 1.2 core types: numbers, booleans and null; quoted scalars stay strings.
 /// </summary>
 internal static class YamlToJson

@@ -7,8 +7,8 @@ using CostOrchestrator.Core.Registry;
 namespace CostOrchestrator.Core.Routing;
 
 /// <summary>
-/// Picks the cheapest healthy provider that meets the bar (seed 000
-/// <c>selectProvider</c> + <c>applyBudgetOverride</c> + the four-tier model). Pure and deterministic:
+/// Picks the cheapest healthy provider that meets the bar: the quality floor, the budget's status overriding the
+/// choice as the budget degrades, and the four-tier order (local, subscription, API, premium). Pure and deterministic:
 /// the same request always gives the same order and the same explanation.
 /// </summary>
 public static class Router
@@ -22,7 +22,7 @@ public static class Router
         var prefer = request.Prefer;
         var minQuality = request.MinQuality;
 
-        // High-priority work may exceed the degradation curve (seed 000 "priority"), never the hard limit.
+        // High-priority work may exceed the degradation curve (priority high), never the hard limit.
         var statusApplies = request.Priority != Priority.High;
         if (!statusApplies && status != BudgetStatus.Normal)
         {
@@ -98,7 +98,7 @@ public static class Router
 
     /// <summary>
     /// Tier order for ties and exhaustion. Normally 1 -> 4 -> 2 -> 3 (subscription capacity is free at the
-    /// margin); exhausted 1 -> 2 -> 4 and tier 3 never (seed 000 "The Four-Tier Model").
+    /// margin); exhausted 1 -> 2 -> 4 and tier 3 never.
     /// </summary>
     public static int TierRank(int tier, BudgetStatus status) => status == BudgetStatus.Exhausted
         ? tier switch { 1 => 0, 2 => 1, 4 => 2, _ => 9 }

@@ -8,7 +8,7 @@ using CostOrchestrator.Core.Pipelines;
 namespace CostOrchestrator.Grains.Configuration;
 
 /// <summary>
-/// The budget configuration in the seed's shape (seed 000 <c>budgetConfig</c>): <c>global.daily_limit_cents</c>,
+/// The budget configuration file: <c>global.daily_limit_cents</c>,
 /// <c>capabilities.&lt;name&gt;.daily_limit_cents</c>, <c>pipelines.&lt;id&gt;.limit_cents</c> (per run), plus
 /// <c>scopes</c> for any other scope with explicit windows, <c>thresholds</c> and <c>time_zone</c>.
 /// </summary>

@@ -33,17 +33,16 @@ public sealed record NodeOptions
     /// <summary>Cache TTL per capability; 0 means forever. Capabilities not listed use <see cref="DefaultCacheTtl"/>.</summary>
     public IReadOnlyDictionary<string, TimeSpan> CacheTtl { get; init; } = new Dictionary<string, TimeSpan>
     {
-        // Seed 000 CACHE_TTL.
         ["tts-generate"] = TimeSpan.Zero,
         ["stock-search"] = TimeSpan.FromHours(24),
         ["ai-video-generate"] = TimeSpan.Zero,
         ["ffmpeg-render"] = TimeSpan.FromHours(1),
     };
 
-    /// <summary>Cache TTL of capabilities not listed. Default: 24 hours (seed 000).</summary>
+    /// <summary>Cache TTL of capabilities not listed. Default: 24 hours.</summary>
     public TimeSpan DefaultCacheTtl { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>Per-run cost limits by pipeline id, for pipelines that declare no <c>budget</c> (seed 000 <c>pipelines</c>).</summary>
+    /// <summary>Per-run cost limits by pipeline id, for pipelines that declare no <c>budget</c>.</summary>
     public IReadOnlyDictionary<string, decimal> PipelineRunLimits { get; init; } = new Dictionary<string, decimal>();
 
     /// <summary>Most reservations, or commits, written in one group-commit transaction. Default: 64.</summary>

@@ -266,7 +266,7 @@ public sealed partial class InvocationExecutor
 
             if (context.Escalate && attempt.Failed.Contains(provider.ProviderId))
             {
-                // Seed 003 tiered fallbacks: after a failure move up in quality, not sideways.
+                // Tiered fallbacks: after a failure move up in quality, not sideways.
                 var escalated = Router.Route(request with { MinQuality = Math.Min(3, provider.Quality + 1), Excluded = attempt.Failed });
                 if (escalated.HasCandidate)
                 {

@@ -13,8 +13,7 @@ using CostOrchestrator.Storage;
 namespace CostOrchestrator.Grains.Pipelines;
 
 /// <summary>
-/// Forecasts a run (seed 001 forecasting, seed 002 cascade modelling): per step the provider that would be
-/// chosen now and why, expected and worst-case cost with fan-out and retries, what the cache already holds,
+/// Forecasts a run: per step the provider that would be chosen now and why, expected and worst-case cost with fan-out and retries, what the cache already holds,
 /// and whether it fits the run's budget and every scope's head-room. Nothing is invoked or reserved.
 /// </summary>
 public sealed class PipelineExplainer(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)

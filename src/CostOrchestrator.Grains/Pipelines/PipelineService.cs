@@ -29,7 +29,7 @@ public sealed class PipelineService
         return providers.Select(p => p.Capability).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Parses a pipeline document (JSON or the seed's YAML) against the registry.</summary>
+    /// <summary>Parses a pipeline document (JSON or the short YAML form) against the registry.</summary>
     public async Task<PipelineParseResult> ParseAsync(string document, string? defaultId, CancellationToken cancellationToken) =>
         PipelineParser.Parse(document, new PipelineParseOptions { DefaultId = defaultId, KnownCapabilities = await CapabilitiesAsync(cancellationToken).ConfigureAwait(false) });
 

@@ -9,7 +9,7 @@ using CostOrchestrator.Server.Security;
 
 namespace CostOrchestrator.Server.Endpoints;
 
-/// <summary>Pipelines (stored by id, JSON or the seed's YAML) and runs (submit, wait or poll, list, cancel).</summary>
+/// <summary>Pipelines (stored by id, JSON or the short YAML form) and runs (submit, wait or poll, list, cancel).</summary>
 public static class PipelineEndpoints
 {
     public static void MapPipelineEndpoints(this IEndpointRouteBuilder app)

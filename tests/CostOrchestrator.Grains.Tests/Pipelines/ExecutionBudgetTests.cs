@@ -7,7 +7,7 @@ using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;
 
-/// <summary>Seed 002's execution budgets: cost, steps, retries, fan-out, tokens, wall time — and the run's cumulative spend.</summary>
+/// <summary>Execution budgets: cost, steps, retries, fan-out, tokens, wall time — and the run's cumulative spend.</summary>
 public sealed class ExecutionBudgetTests
 {
     private static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);

@@ -7,8 +7,8 @@ using CostOrchestrator.Tests.Common;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;
 
-/// <summary>The seed's routing behaviours, end to end through a node on the embedded store.</summary>
-public sealed class SeedRoutingBehaviourTests : IAsyncLifetime
+/// <summary>The routing behaviours (degradation, tiers, priority, fallbacks), end to end through a node on the embedded store.</summary>
+public sealed class RoutingBehaviourTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
     private CostOrchestratorNode _node = null!;
