@@ -46,18 +46,30 @@ public sealed partial class PostgreSqlStore
     public async Task<IReadOnlyList<SpendRow>> GetSpendAsync(IReadOnlyCollection<SpendKey> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        return await ReadSpendAsync(null, keys, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Spend rows for <paramref name="keys"/>, missing ones as zero; outside a transaction when <paramref name="tx"/> is null.</summary>
+    private async Task<IReadOnlyList<SpendRow>> ReadSpendAsync(NpgsqlTransaction? tx, IReadOnlyCollection<SpendKey> keys, CancellationToken ct)
+    {
         if (keys.Count == 0)
         {
             return [];
         }
 
         var list = keys.ToList();
-        var found = await QueryAsync(
+        const string sql =
             "SELECT s.charged, s.reserved FROM unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) " +
-            "LEFT JOIN budget_spend s ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord",
-            r => r.IsDBNull(0) ? (0L, 0L) : (r.GetInt64(0), r.GetInt64(1)), cancellationToken,
+            "LEFT JOIN budget_spend s ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord";
+        NpgsqlParameter[] parameters =
+        [
             TextArray("scopes", [.. list.Select(k => k.Scope)]), TextArray("windows", [.. list.Select(k => StoreJson.EnumName(k.Window))]),
-            TimeArray("starts", [.. list.Select(k => k.WindowStart)])).ConfigureAwait(false);
+            TimeArray("starts", [.. list.Select(k => k.WindowStart)]),
+        ];
+        static (long, long) Map(NpgsqlDataReader r) => r.IsDBNull(0) ? (0L, 0L) : (r.GetInt64(0), r.GetInt64(1));
+        var found = tx is null
+            ? await QueryAsync(sql, Map, ct, parameters).ConfigureAwait(false)
+            : await QueryAsync(tx, sql, Map, ct, parameters).ConfigureAwait(false);
         return [.. list.Select((key, i) => new SpendRow(key, Cents.FromMicros(found[i].Item1), Cents.FromMicros(found[i].Item2)))];
     }
 
@@ -72,22 +84,15 @@ public sealed partial class PostgreSqlStore
             var epoch = (await QueryAsync(tx,
                 "INSERT INTO budget_governors (scope, epoch) VALUES (@s, 1) ON CONFLICT (scope) DO UPDATE SET epoch = budget_governors.epoch + 1 RETURNING epoch",
                 r => r.GetInt64(0), ct, Text("s", scope)).ConfigureAwait(false))[0];
-            var keys = windows.ToList();
-            var spend = keys.Count == 0 ? [] : await QueryAsync(tx,
-                "SELECT s.charged, s.reserved FROM unnest(@scopes, @windows, @starts) WITH ORDINALITY AS k (scope, window_kind, window_start, ord) " +
-                "LEFT JOIN budget_spend s ON s.scope = k.scope AND s.window_kind = k.window_kind AND s.window_start = k.window_start ORDER BY k.ord",
-                r => r.IsDBNull(0) ? (0L, 0L) : (r.GetInt64(0), r.GetInt64(1)), ct,
-                TextArray("scopes", [.. keys.Select(k => k.Scope)]), TextArray("windows", [.. keys.Select(k => StoreJson.EnumName(k.Window))]),
-                TimeArray("starts", [.. keys.Select(k => k.WindowStart)])).ConfigureAwait(false);
+            var spend = await ReadSpendAsync(tx, windows, ct).ConfigureAwait(false);
             var pending = await QueryAsync(tx,
                 $"SELECT {ReservationColumns} FROM reservations WHERE state = 'pending' AND chain @> jsonb_build_array(@s::text)",
                 MapReservation, ct, Text("s", scope)).ConfigureAwait(false);
             return (new GovernorSnapshot
             {
                 Epoch = epoch,
-                Spend = [.. keys.Select((key, i) => new SpendRow(key, Cents.FromMicros(spend[i].Item1), Cents.FromMicros(spend[i].Item2)))],
-                Holds = [.. pending.Select(p => new PendingHold(p.Reservation.ReservationId, p.Reservation.AmountCents, p.Reservation.ExpiresAt,
-                    [.. p.Targets.Where(t => t.Scope == scope).Select(Key)]))],
+                Spend = spend,
+                Holds = [.. pending.Select(p => BudgetRecords.HoldOn(scope, p.Reservation, p.Targets))],
             }, true);
         }, cancellationToken);
     }
@@ -192,18 +197,7 @@ public sealed partial class PostgreSqlStore
         }
         else
         {
-            await InsertLedgerAsync(tx, new LedgerEntry
-            {
-                EntryId = NewLedgerId(),
-                ReservationId = reservationId,
-                CreatedAt = now,
-                Chain = reservation.Chain,
-                Attribution = reservation.Attribution,
-                EstimatedCents = reservation.AmountCents,
-                ActualCents = actualCents,
-                Overdraft = reservation.Overdraft,
-                Tokens = tokens,
-            }, ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, BudgetRecords.Committed(reservation, actualCents, tokens, now), ct).ConfigureAwait(false);
         }
 
         if (journal is not null)
@@ -269,18 +263,7 @@ public sealed partial class PostgreSqlStore
             var settled = new List<Reservation>(expired.Count);
             foreach (var (reservation, _) in expired)
             {
-                await InsertLedgerAsync(tx, new LedgerEntry
-                {
-                    EntryId = NewLedgerId(),
-                    ReservationId = reservation.ReservationId,
-                    CreatedAt = now,
-                    Chain = reservation.Chain,
-                    Attribution = reservation.Attribution,
-                    EstimatedCents = reservation.AmountCents,
-                    ActualCents = reservation.AmountCents,
-                    Overdraft = reservation.Overdraft,
-                    Unreconciled = true,
-                }, ct).ConfigureAwait(false);
+                await InsertLedgerAsync(tx, BudgetRecords.Settled(reservation, now), ct).ConfigureAwait(false);
                 settled.Add(reservation with { State = ReservationState.Unreconciled });
             }
 
@@ -499,8 +482,6 @@ public sealed partial class PostgreSqlStore
 
     private static NpgsqlParameter[] KeyParameters(SpendKey key, string suffix) =>
         [Text("s" + suffix, key.Scope), Text("w" + suffix, StoreJson.EnumName(key.Window)), Time("ws" + suffix, key.WindowStart)];
-
-    private static string NewLedgerId() => "led_" + Guid.NewGuid().ToString("N");
 
     private static BudgetPolicy MapPolicy(NpgsqlDataReader r) => StoreJson.Read<BudgetPolicy>(r.GetString(1)) with { Version = r.GetInt64(0) };
 

@@ -81,8 +81,7 @@ public sealed partial class SqliteStore
             {
                 Epoch = epoch,
                 Spend = spend,
-                Holds = [.. pending.Select(p => new PendingHold(p.Reservation.ReservationId, p.Reservation.AmountCents, p.Reservation.ExpiresAt,
-                    [.. p.Targets.Where(t => t.Scope == scope).Select(t => new SpendKey(t.Scope, t.Window, t.WindowStart))]))],
+                Holds = [.. pending.Select(p => BudgetRecords.HoldOn(scope, p.Reservation, p.Targets))],
             }, true);
         }, cancellationToken);
     }
@@ -208,18 +207,7 @@ public sealed partial class SqliteStore
         }
         else
         {
-            await InsertLedgerAsync(tx, new LedgerEntry
-            {
-                EntryId = NewLedgerId(),
-                ReservationId = reservationId,
-                CreatedAt = now,
-                Chain = reservation.Chain,
-                Attribution = reservation.Attribution,
-                EstimatedCents = reservation.AmountCents,
-                ActualCents = actualCents,
-                Overdraft = reservation.Overdraft,
-                Tokens = tokens,
-            }, ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, BudgetRecords.Committed(reservation, actualCents, tokens, now), ct).ConfigureAwait(false);
         }
 
         if (journal is not null)
@@ -284,18 +272,7 @@ public sealed partial class SqliteStore
                 }
 
                 await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = $id", ct, ("$id", reservation.ReservationId)).ConfigureAwait(false);
-                await InsertLedgerAsync(tx, new LedgerEntry
-                {
-                    EntryId = NewLedgerId(),
-                    ReservationId = reservation.ReservationId,
-                    CreatedAt = now,
-                    Chain = reservation.Chain,
-                    Attribution = reservation.Attribution,
-                    EstimatedCents = reservation.AmountCents,
-                    ActualCents = reservation.AmountCents,
-                    Overdraft = reservation.Overdraft,
-                    Unreconciled = true,
-                }, ct).ConfigureAwait(false);
+                await InsertLedgerAsync(tx, BudgetRecords.Settled(reservation, now), ct).ConfigureAwait(false);
                 settled.Add(reservation with { State = ReservationState.Unreconciled });
             }
 
@@ -346,8 +323,6 @@ public sealed partial class SqliteStore
 
     private static (string, object?)[] SpendParameters(SpendKey key) =>
         [("$s", key.Scope), ("$w", StoreJson.EnumName(key.Window)), ("$ws", StoreTime.ToMicros(key.WindowStart))];
-
-    private static string NewLedgerId() => "led_" + Guid.NewGuid().ToString("N");
 
     private static (Reservation Reservation, List<ReservationTarget> Targets) MapReservation(SqliteDataReader r) =>
         (new Reservation
