@@ -73,6 +73,14 @@ public sealed class DashboardBrowserTests(DashboardNode node) : IClassFixture<Da
         var orleans = result.Value("orleans");
         Assert.EndsWith("/dashboard/cluster/", orleans.GetProperty("url").GetString(), StringComparison.Ordinal);
         Assert.Contains(orleans.GetProperty("texts").EnumerateArray(), t => t.GetString() == "Silos");
+        // Every request Orleans' dashboard made (its script, its data polls) was served to the admin's session. Its own
+        // script errors are its business (one shows up now and then under load, reading a poll not answered yet), so
+        // they are written to the test output rather than asserted.
+        Assert.Empty(orleans.GetProperty("refused").EnumerateArray());
+        foreach (var error in orleans.GetProperty("pageErrors").EnumerateArray())
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"Orleans dashboard script error: {error.GetString()}");
+        }
     }
 
     [Fact]

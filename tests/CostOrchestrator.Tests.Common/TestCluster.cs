@@ -56,11 +56,13 @@ public sealed class TestCluster : IAsyncDisposable
         {
             Options = new NodeOptions { NodeId = nodeId, DataDirectory = Path.Combine(_dir.Path, nodeId), RunBackgroundLoops = false },
             Silo = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = SchemaConnectionString, ClusterId = Schema, ServiceId = Schema },
-            // Failure detection in seconds rather than Orleans' production defaults, so a killed silo is declared dead quickly.
+            // Failure detection in seconds rather than Orleans' production defaults, so a killed silo is declared dead
+            // quickly; but not so eager that a live silo stalled by a loaded two-core CI machine (several clusters and
+            // a browser in one run) is declared dead by mistake: three missed probes of two seconds.
             ConfigureSilo = silo => silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
             {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 3;
                 o.NumVotesForDeathDeclaration = 1;
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);

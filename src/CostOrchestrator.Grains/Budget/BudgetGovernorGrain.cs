@@ -216,7 +216,9 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         var now = _time.GetUtcNow();
         if (_nextBoundary is { } boundary && now < boundary)
         {
-            // The periodic fallback tick, before the boundary this activation scheduled: nothing rolled yet.
+            // A tick before the boundary this activation scheduled (the daily fallback period, or a reminder registered
+            // by an earlier activation): nothing rolled yet. Register again for the boundary, so it is not skipped.
+            await this.RegisterOrUpdateReminder(WindowReminder, boundary - now, TimeSpan.FromDays(1)).ConfigureAwait(true);
             return;
         }
 

@@ -179,14 +179,26 @@ async function run(step) {
       await page.goto(plan.url, { waitUntil: 'domcontentloaded' });
       return undefined;
     case 'popup': {
+      const pageOf = (response) => { try { return response.frame().page(); } catch { return undefined; } };
       // A link that opens a new tab: click it, wait in the new tab for a selector, screenshot the tab, close it.
-      const [popup] = await Promise.all([context.waitForEvent('page', { timeout }), nth(locator, step).click({ timeout })]);
-      popup.on('pageerror', (error) => consoleErrors.push(`popup pageerror: ${error.message}`));
+      // The tab is another application (Orleans' dashboard): what this check owns is that every request it makes is
+      // served. Its own script errors are reported beside the value, not counted as ours.
+      const popupPromise = context.waitForEvent('page', { timeout });
+      const responses = [];
+      const pageErrors = [];
+      const onResponse = (response) => responses.push(response);
+      context.on('response', onResponse);
+      const [popup] = await Promise.all([popupPromise, nth(locator, step).click({ timeout })]);
+      popup.on('pageerror', (error) => pageErrors.push(String(error.stack ?? error.message).split('\n').slice(0, 2).join(' ')));
       await popup.locator(step.waitFor).first().waitFor({ state: 'visible', timeout });
       const file = join(outDir, `${safe(step.name)}.png`);
       await popup.screenshot({ path: file, fullPage: true });
       screenshots.push(file);
-      const value = { url: popup.url(), texts: (await popup.locator(step.waitFor).allTextContents()).map((t) => t.trim()) };
+      context.off('response', onResponse);
+      const refused = responses
+        .filter((r) => r.status() >= 400 && pageOf(r) === popup)
+        .map((r) => `${r.status()} ${r.url()}`);
+      const value = { url: popup.url(), texts: (await popup.locator(step.waitFor).allTextContents()).map((t) => t.trim()), refused, pageErrors };
       await popup.close();
       return value;
     }
