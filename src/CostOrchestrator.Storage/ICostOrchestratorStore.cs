@@ -9,6 +9,9 @@ public interface ICostOrchestratorStore : IRegistryStore, IBudgetStore, IRunStor
     /// <summary>"sqlite" or "postgres".</summary>
     string Backend { get; }
 
+    /// <summary>One round trip to the database: throws <see cref="StoreUnavailableException"/> when it does not answer.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
     /// <summary>Creates or upgrades the schema. Safe to call from several nodes at once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

@@ -2,21 +2,15 @@ using CostOrchestrator.Abstractions.Registry;
 
 namespace CostOrchestrator.Storage;
 
-/// <summary>Providers and their price history.</summary>
+/// <summary>
+/// The providers and price history a node kept in its own tables before the registry became the registry grain's
+/// persisted state. Read once, by the registry grain's first activation, to carry them over; nothing writes them now.
+/// </summary>
 public interface IRegistryStore
 {
-    /// <summary>Every provider.</summary>
+    /// <summary>Every provider in the <c>providers</c> table.</summary>
     Task<IReadOnlyList<ProviderRecord>> GetProvidersAsync(CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces a provider (its version is set by the store) and appends a price change if given.</summary>
-    Task<ProviderRecord> UpsertProviderAsync(ProviderRecord provider, PriceChange? priceChange, CancellationToken cancellationToken);
-
-    /// <summary>Removes a provider; false when absent.</summary>
-    Task<bool> DeleteProviderAsync(string providerId, CancellationToken cancellationToken);
-
-    /// <summary>A provider's price history, oldest first.</summary>
+    /// <summary>A provider's rows in the <c>price_history</c> table, oldest first.</summary>
     Task<IReadOnlyList<PriceChange>> GetPriceHistoryAsync(string providerId, CancellationToken cancellationToken);
-
-    /// <summary>A number that grows with every registry change, so nodes can notice others' changes.</summary>
-    Task<long> GetRegistryVersionAsync(CancellationToken cancellationToken);
 }

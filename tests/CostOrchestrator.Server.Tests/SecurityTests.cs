@@ -1,3 +1,4 @@
+using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Tests.Common;
 using System.Net;
 using System.Net.Http.Json;
@@ -32,7 +33,7 @@ public sealed class SecurityTests(RunningNode node) : IClassFixture<RunningNode>
         var response = await client.DeleteAsync("/v1/providers/shotstack", Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.NotNull(await node.Store.GetProvidersAsync(Ct) is { } all && all.Any(p => p.ProviderId == "shotstack") ? "kept" : null);
+        Assert.NotNull(await Registry().GetProviderAsync("shotstack", Ct));
     }
 
     [Fact]
@@ -114,6 +115,8 @@ public sealed class SecurityTests(RunningNode node) : IClassFixture<RunningNode>
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
         Assert.Equal("api_key_env", (await RunningNode.JsonAsync(put)).GetProperty("field").GetString());
-        Assert.DoesNotContain(await node.Store.GetProvidersAsync(Ct), p => p.ProviderId == "bad-key");
+        Assert.Null(await Registry().GetProviderAsync("bad-key", Ct));
     }
+
+    private ICapabilityRegistryGrain Registry() => node.Grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
 }

@@ -4,7 +4,8 @@ namespace CostOrchestrator.Abstractions.Registry;
 
 /// <summary>
 /// The authoritative price and health list of every provider.
-/// One grain in the cluster, under the key <see cref="DefaultKey"/>; changes are written through the store.
+/// One grain in the cluster, under the key <see cref="DefaultKey"/>, owning the registry as its persisted state; every
+/// silo routes from its own copy, which the grain keeps current (<see cref="IRegistryPublisherGrain"/>).
 /// </summary>
 public interface ICapabilityRegistryGrain : IGrainWithStringKey
 {
@@ -33,7 +34,8 @@ public interface ICapabilityRegistryGrain : IGrainWithStringKey
 
     /// <summary>
     /// Records the outcome of one call for passive health tracking: latency EWMA, error rate and the
-    /// circuit breaker (consecutive failures open it; it half-opens after the cooldown).
+    /// circuit breaker (consecutive failures open it; it half-opens after the cooldown). A health change reaches every
+    /// silo's copy before this returns.
     /// </summary>
     Task ReportOutcomeAsync(string providerId, bool success, double latencyMs, CancellationToken cancellationToken = default);
 

@@ -17,6 +17,8 @@ public static class EventIds
     public const int ProviderHealthChecked = 2101;
     public const int ProviderCallFailed = 2102;
     public const int PriceChanged = 2103;
+    public const int RegistryCopyDropped = 2104;
+    public const int RegistryCopyRenewFailed = 2105;
 
     // 2200-2299 pipeline runs
     public const int RunStarted = 2200;
@@ -26,6 +28,7 @@ public static class EventIds
     public const int RunStepFailed = 2204;
     public const int RunSuperseded = 2205;
     public const int RunRecovered = 2206;
+    public const int RunExecutionFailed = 2207;
 
     // 3000-3099 node and storage
     public const int NodeStarted = 3000;

@@ -18,7 +18,7 @@ public sealed record NodeOptions
     /// <summary>How often expired reservations are settled. Default: 30 seconds.</summary>
     public TimeSpan SettleInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long cached policies and registry entries may be stale before a re-read. Default: 1 second.</summary>
+    /// <summary>How long cached policies may be stale before a re-read. Default: 1 second.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Consecutive failures that open a provider's circuit breaker. Default: 3.</summary>

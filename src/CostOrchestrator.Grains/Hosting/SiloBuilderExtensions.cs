@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Grains.Pipelines;
+using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Providers.Anthropic;
 using CostOrchestrator.Providers.Command;
@@ -16,6 +17,8 @@ using CostOrchestrator.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 
 namespace CostOrchestrator.Grains.Hosting;
 
@@ -54,6 +57,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<BudgetBook>();
         services.AddSingleton<QueuedRunWaker>();
         services.AddSingleton<BudgetWrites>();
+        services.AddSingleton<RegistryCopy>();
         services.AddSingleton<InvocationExecutor>();
         services.AddSingleton<PipelineService>();
         services.AddSingleton<PipelineExplainer>();
@@ -98,10 +102,20 @@ public static class SiloBuilderExtensions
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
         }
 
-        // Reminders live with the store: the same database, migrated by the same code before the silo reads them.
+        // Grain state is written with Orleans' own serializer: the state types carry [GenerateSerializer]/[Id], so a
+        // field added later reads old rows (version tolerance), as messages do.
+        services.AddKeyedSingleton<IGrainStorageSerializer>(GrainStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
+
+        // Reminders and grain state live with the store: the same database, migrated by the same code before the silo
+        // reads them.
         if (postgres is not null)
         {
             silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = AdoNetInvariant;
+                o.ConnectionString = postgres;
+            });
+            silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
             {
                 o.Invariant = AdoNetInvariant;
                 o.ConnectionString = postgres;
@@ -111,6 +125,8 @@ public static class SiloBuilderExtensions
         {
             silo.AddReminders();
             services.AddSingleton<IReminderTable>(sp => ActivatorUtilities.CreateInstance<SqliteReminderTable>(sp, sqlite));
+            services.AddGrainStorage(GrainStorage.Name, (sp, name) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp, sqlite,
+                sp.GetRequiredKeyedService<IGrainStorageSerializer>(name), TimeProvider.System));
         }
         else
         {

@@ -10,6 +10,7 @@ using CostOrchestrator.Core.Registry;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Hosting;
+using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
@@ -26,18 +27,20 @@ public sealed partial class InvocationExecutor
     private readonly IGrainFactory _grains;
     private readonly ICostOrchestratorStore _store;
     private readonly BudgetBook _book;
+    private readonly RegistryCopy _registry;
     private readonly ProviderAdapters _adapters;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<InvocationExecutor> _logger;
 
     /// <summary>Creates the executor.</summary>
-    public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, ProviderAdapters adapters,
+    public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, RegistryCopy registry, ProviderAdapters adapters,
         [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
     {
         _grains = grains;
         _store = store;
         _book = book;
+        _registry = registry;
         _adapters = adapters;
         _time = time;
         _options = options;
@@ -178,13 +181,12 @@ public sealed partial class InvocationExecutor
             ArtifactDirectory = Path.Combine(_options.ArtifactDirectory, context.Capability),
         }, requestBody, ForwardAsync, clientGone.Token).ConfigureAwait(false);
         var latencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
-        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
 
         if (!result.Completed && result.OutputChunks == 0 && !clientGone.IsCancellationRequested)
         {
             // Nothing reached the client and the upstream failed: nothing was used, give the head-room back.
             await reservations.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
-            await registry.ReportOutcomeAsync(provider.ProviderId, false, latencyMs, CancellationToken.None).ConfigureAwait(false);
+            await _registry.ReportOutcomeAsync(provider, false, latencyMs, CancellationToken.None).ConfigureAwait(false);
             return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "provider_failed", Message = result.Error ?? "the upstream stream failed" } };
         }
 
@@ -192,7 +194,7 @@ public sealed partial class InvocationExecutor
         var usage = result.UsageOrEstimate(requestBody);
         var actual = Math.Min(CostEstimator.Actual(provider, context.Inputs, usage), result.Completed ? decimal.MaxValue : worstCase);
         await reservations.CommitAsync(Reserved(reservation).ReservationId, actual, usage, CancellationToken.None).ConfigureAwait(false);
-        await registry.ReportOutcomeAsync(provider.ProviderId, result.Completed, latencyMs, CancellationToken.None).ConfigureAwait(false);
+        await _registry.ReportOutcomeAsync(provider, result.Completed, latencyMs, CancellationToken.None).ConfigureAwait(false);
         return new InvocationOutcome
         {
             Decision = route.Decision,
@@ -214,8 +216,8 @@ public sealed partial class InvocationExecutor
 
     private async Task<(RoutingRequest? Request, InvocationOutcome? Failure)> RoutingRequestAsync(InvocationContext context, CancellationToken cancellationToken)
     {
-        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
-        var providers = await registry.GetProvidersAsync(context.Capability, cancellationToken).ConfigureAwait(false);
+        // This silo's copy: no grain call per invocation.
+        IReadOnlyList<ProviderRecord> providers = await _registry.GetProvidersAsync(context.Capability, cancellationToken).ConfigureAwait(false);
         if (context.OnlyProviders is { } only)
         {
             providers = providers.Where(p => only.Contains(p.ProviderId)).ToList();
@@ -292,7 +294,6 @@ public sealed partial class InvocationExecutor
 
         var chain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, provider.ProviderId, context.RunId);
         var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
-        var registry = _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
         for (var tryOnProvider = 1; ; tryOnProvider++)
         {
             attempt.Attempts++;
@@ -359,7 +360,7 @@ public sealed partial class InvocationExecutor
             }
 
             var latencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
-            await registry.ReportOutcomeAsync(provider.ProviderId, result.Succeeded, latencyMs, cancellationToken).ConfigureAwait(false);
+            await _registry.ReportOutcomeAsync(provider, result.Succeeded, latencyMs, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 var actual = result.BilledCents ?? CostEstimator.Actual(provider, context.Inputs, result.Usage);

@@ -8,6 +8,7 @@ using CostOrchestrator.Core.Pipelines;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Hosting;
+using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Storage;
 
 namespace CostOrchestrator.Grains.Pipelines;
@@ -16,13 +17,12 @@ namespace CostOrchestrator.Grains.Pipelines;
 /// Forecasts a run: per step the provider that would be chosen now and why, expected and worst-case cost with fan-out and retries, what the cache already holds,
 /// and whether it fits the run's budget and every scope's head-room. Nothing is invoked or reserved.
 /// </summary>
-public sealed class PipelineExplainer(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
+public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorStore store, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
 {
     /// <summary>Explains a validated pipeline for an input.</summary>
     public async Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        var registry = grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey);
         var steps = new List<StepForecast>();
         var chargedTo = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var context = new TemplateContext { Input = input };

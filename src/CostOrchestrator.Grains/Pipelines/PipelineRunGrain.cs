@@ -76,9 +76,24 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        // Activation alone resumes a running run (OnActivateAsync); a reminder of a run no longer executing is dropped.
-        IsExecuting || reminderName != ResumeReminder ? Task.CompletedTask : DropResumeReminderAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation alone resumes a running run on a live silo (OnActivateAsync). A run still active but no longer
+        // executing here had its execution end in an unexpected error: the reminder continues it from the journal.
+        // A reminder of a run that has finished or is parked is dropped.
+        if (IsExecuting || reminderName != ResumeReminder)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_record is { } record && IsActive(record.Status))
+        {
+            LogRecovered(Key);
+            return BeginAsync(record with { Resumes = record.Resumes + 1 }, CancellationToken.None);
+        }
+
+        return DropResumeReminderAsync();
+    }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -211,6 +226,13 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         catch (SupersededException)
         {
             LogSuperseded(Key);
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unexpected (the store down beyond its retries, a defect): the run stays running, and its resume
+            // reminder continues it from the journal, here or on the silo that holds it then.
+            LogExecutionFailed(Key, ex);
             return;
         }
 
@@ -498,6 +520,9 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunSuperseded, Level = LogLevel.Warning, Message = "Run {RunId} stopped here: a newer activation claimed it")]
     private partial void LogSuperseded(string runId);
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunExecutionFailed, Level = LogLevel.Error, Message = "Run {RunId} stopped on an unexpected error; its resume reminder continues it")]
+    private partial void LogExecutionFailed(string runId, Exception error);
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunRecovered, Level = LogLevel.Information, Message = "Run {RunId} continues from its journal on this silo")]
     private partial void LogRecovered(string runId);

@@ -3,6 +3,7 @@ using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Pipelines;
 using CostOrchestrator.Storage;
+using CostOrchestrator.Grains.Registry;
 
 namespace CostOrchestrator.Grains.Pipelines;
 
@@ -14,18 +15,20 @@ public sealed class PipelineService
 {
     private readonly IGrainFactory _grains;
     private readonly IRunStore _runs;
+    private readonly RegistryCopy _registry;
 
     /// <summary>Creates the service.</summary>
-    public PipelineService(IGrainFactory grains, IRunStore runs)
+    public PipelineService(IGrainFactory grains, IRunStore runs, RegistryCopy registry)
     {
         _grains = grains;
         _runs = runs;
+        _registry = registry;
     }
 
     /// <summary>The capabilities the registry knows.</summary>
     public async Task<IReadOnlySet<string>> CapabilitiesAsync(CancellationToken cancellationToken)
     {
-        var providers = await _grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(null, cancellationToken).ConfigureAwait(false);
+        var providers = await _registry.GetProvidersAsync(null, cancellationToken).ConfigureAwait(false);
         return providers.Select(p => p.Capability).ToHashSet(StringComparer.Ordinal);
     }
 

@@ -1,19 +1,21 @@
-using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Registry;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Providers;
 using CostOrchestrator.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace CostOrchestrator.Grains.Registry;
 
 /// <summary>
-/// Prices and health of every provider: one activation in the cluster (Orleans places it), so the circuit breaker,
-/// latency EWMA and error rate see every node's calls. Records are written through the store and persisted with
-/// health changes; a price change routes the next call on every node.
+/// Prices and health of every provider: one activation in the cluster (Orleans places it), owning the registry as its
+/// persisted grain state, so the circuit breaker, latency EWMA and error rate see every node's calls. Each silo routes
+/// from its own copy (<see cref="RegistryCopy"/>); every change written here reaches every live copy before the call
+/// that made it returns, so a price change routes the next call on every node.
 /// </summary>
-public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistryGrain
+public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistryGrain, IRegistryPublisherGrain
 {
     private const string OperatorPrefix = "operator: ";
     private const string CheckPrefix = "check: ";
@@ -21,48 +23,58 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     private const double LatencyAlpha = 0.2;
     private const double ErrorAlpha = 0.1;
 
-    private readonly ICostOrchestratorStore _store;
+    // A copy that does not answer within this is dropped; it subscribes again on its next renewal.
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan BreakerCheckEvery = TimeSpan.FromSeconds(1);
+
+    private readonly IPersistentState<RegistryState> _state;
+    private readonly IRegistryStore _legacy;
     private readonly ProviderAdapters _adapters;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<CapabilityRegistryGrain> _logger;
     private readonly Dictionary<string, Breaker> _breakers = new(StringComparer.Ordinal);
-    private Dictionary<string, ProviderRecord> _providers = new(StringComparer.Ordinal);
-    private long _version = -1;
-    private DateTimeOffset _checkedVersionAt;
+    private readonly Dictionary<IRegistryObserver, DateTimeOffset> _copies = [];
 
-    /// <summary>Created by the grain runtime.</summary>
-    public CapabilityRegistryGrain(ICostOrchestratorStore store, ProviderAdapters adapters, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<CapabilityRegistryGrain> logger)
+    /// <summary>Created by Orleans on activation.</summary>
+    public CapabilityRegistryGrain(
+        [PersistentState("registry", GrainStorage.Name)] IPersistentState<RegistryState> state,
+        IRegistryStore legacy,
+        ProviderAdapters adapters,
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time,
+        NodeOptions options,
+        ILogger<CapabilityRegistryGrain> logger)
     {
-        _store = store;
+        _state = state;
+        _legacy = legacy;
         _adapters = adapters;
         _time = time;
         _options = options;
         _logger = logger;
     }
 
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => RefreshAsync(force: true, cancellationToken);
-
+    private Dictionary<string, ProviderRecord> Providers => _state.State.Providers;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ProviderRecord>> GetProvidersAsync(string? capability = null, CancellationToken cancellationToken = default)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await RefreshAsync(force: false, cancellationToken).ConfigureAwait(true);
-        await HalfOpenExpiredBreakersAsync(cancellationToken).ConfigureAwait(true);
-        return _providers.Values
-            .Where(p => capability is null || p.Capability == capability)
-            .OrderBy(p => p.Capability, StringComparer.Ordinal)
-            .ThenBy(p => p.ProviderId, StringComparer.Ordinal)
-            .ToList();
+        if (!_state.State.Imported)
+        {
+            await ImportLegacyRowsAsync(cancellationToken).ConfigureAwait(true);
+        }
+
+        // After the cooldown an open breaker lets trial calls through; nobody calls the grain per request any more,
+        // so a timer does it.
+        this.RegisterGrainTimer(HalfOpenExpiredBreakersAsync, BreakerCheckEvery, BreakerCheckEvery);
     }
 
     /// <inheritdoc />
-    public async Task<ProviderRecord?> GetProviderAsync(string providerId, CancellationToken cancellationToken = default)
-    {
-        await RefreshAsync(force: false, cancellationToken).ConfigureAwait(true);
-        return _providers.GetValueOrDefault(providerId);
-    }
+    public Task<IReadOnlyList<ProviderRecord>> GetProvidersAsync(string? capability = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ProviderRecord>>(Ordered(Providers.Values.Where(p => capability is null || p.Capability == capability)));
+
+    /// <inheritdoc />
+    public Task<ProviderRecord?> GetProviderAsync(string providerId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Providers.GetValueOrDefault(providerId));
 
     /// <inheritdoc />
     public async Task<ProviderRecord> UpsertProviderAsync(ProviderRecord provider, CancellationToken cancellationToken = default)
@@ -74,9 +86,8 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
             throw new ArgumentException(string.Join("; ", errors), nameof(provider));
         }
 
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(true);
         var now = _time.GetUtcNow();
-        var existing = _providers.GetValueOrDefault(provider.ProviderId);
+        var existing = Providers.GetValueOrDefault(provider.ProviderId);
         var priceChanged = existing is null || existing.CostModel != provider.CostModel;
         var record = provider with
         {
@@ -84,9 +95,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
             LatencyEwmaMs = existing?.LatencyEwmaMs ?? provider.LatencyEwmaMs,
             ErrorRate = existing?.ErrorRate ?? provider.ErrorRate,
         };
-        var change = priceChanged ? new PriceChange { ProviderId = record.ProviderId, CostModel = record.CostModel, ChangedAt = record.PriceUpdatedAt } : null;
-        var stored = await _store.UpsertProviderAsync(record, change, cancellationToken).ConfigureAwait(true);
-        _providers[stored.ProviderId] = stored;
+        var stored = await SaveAsync(record, priceChanged, cancellationToken).ConfigureAwait(true);
         if (priceChanged && existing is not null)
         {
             LogPriceChanged(stored.ProviderId);
@@ -99,8 +108,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     public async Task<ProviderRecord?> UpdateProviderAsync(string providerId, ProviderUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(true);
-        if (!_providers.TryGetValue(providerId, out var existing))
+        if (!Providers.TryGetValue(providerId, out var existing))
         {
             return null;
         }
@@ -127,48 +135,44 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
             };
         }
 
-        var change = update.CostModel is null ? null : new PriceChange { ProviderId = providerId, CostModel = record.CostModel, ChangedAt = record.PriceUpdatedAt };
-        var stored = await _store.UpsertProviderAsync(record, change, cancellationToken).ConfigureAwait(true);
-        _providers[providerId] = stored;
-        return stored;
+        return await SaveAsync(record, priceChanged: update.CostModel is not null, cancellationToken).ConfigureAwait(true);
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteProviderAsync(string providerId, CancellationToken cancellationToken = default)
     {
-        var deleted = await _store.DeleteProviderAsync(providerId, cancellationToken).ConfigureAwait(true);
-        _providers.Remove(providerId);
+        if (!Providers.Remove(providerId))
+        {
+            return false;
+        }
+
         _breakers.Remove(providerId);
-        return deleted;
+        await WriteAndPublishAsync(cancellationToken).ConfigureAwait(true);
+        return true;
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<PriceChange>> GetPriceHistoryAsync(string providerId, CancellationToken cancellationToken = default) =>
-        _store.GetPriceHistoryAsync(providerId, cancellationToken);
+        Task.FromResult<IReadOnlyList<PriceChange>>(_state.State.PriceHistory.TryGetValue(providerId, out var history) ? [.. history] : []);
 
     /// <inheritdoc />
     public async Task ReportOutcomeAsync(string providerId, bool success, double latencyMs, CancellationToken cancellationToken = default)
     {
-        if (!_providers.TryGetValue(providerId, out var provider))
+        if (!Providers.TryGetValue(providerId, out var provider))
         {
             return;
         }
 
-        var updated = provider with
-        {
-            LatencyEwmaMs = provider.LatencyEwmaMs == 0 ? latencyMs : (LatencyAlpha * latencyMs) + ((1 - LatencyAlpha) * provider.LatencyEwmaMs),
-            ErrorRate = (ErrorAlpha * (success ? 0 : 1)) + ((1 - ErrorAlpha) * provider.ErrorRate),
-        };
-
+        var updated = WithSample(provider, success, latencyMs);
         var breaker = _breakers.TryGetValue(providerId, out var b) ? b : new Breaker();
-        var persist = false;
+        var healthChanged = false;
         if (success)
         {
             breaker.ConsecutiveFailures = 0;
             if (IsFrom(provider, BreakerPrefix))
             {
                 updated = updated with { Health = ProviderHealth.Healthy, HealthReason = null };
-                persist = true;
+                healthChanged = true;
             }
         }
         else
@@ -179,91 +183,195 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
             {
                 breaker.OpenUntil = _time.GetUtcNow() + _options.BreakerCooldown;
                 updated = updated with { Health = ProviderHealth.Down, HealthReason = $"{BreakerPrefix}{breaker.ConsecutiveFailures} consecutive failures; retry after {breaker.OpenUntil:O}" };
-                persist = provider.Health != ProviderHealth.Down;
+                healthChanged = provider.Health != ProviderHealth.Down;
                 LogBreakerOpened(providerId, breaker.ConsecutiveFailures);
             }
         }
 
         _breakers[providerId] = breaker;
-        _providers[providerId] = persist ? await _store.UpsertProviderAsync(updated, null, cancellationToken).ConfigureAwait(true) : updated;
+        if (healthChanged)
+        {
+            await SaveAsync(updated, priceChanged: false, cancellationToken).ConfigureAwait(true);
+        }
+        else
+        {
+            // Averages move with every call; they are written with the next change and reach the copies when they renew.
+            Providers[providerId] = updated;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReportSuccessesAsync(IReadOnlyList<ProviderLatency> successes)
+    {
+        ArgumentNullException.ThrowIfNull(successes);
+        foreach (var sample in successes)
+        {
+            if (Providers.TryGetValue(sample.ProviderId, out var provider))
+            {
+                Providers[sample.ProviderId] = WithSample(provider, success: true, sample.LatencyMs);
+                if (_breakers.TryGetValue(sample.ProviderId, out var breaker))
+                {
+                    breaker.ConsecutiveFailures = 0;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task<int> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(true);
-        var down = 0;
-        foreach (var provider in _providers.Values.ToList())
+        var changed = false;
+        foreach (var provider in Providers.Values.ToList())
         {
             var adapter = _adapters.For(provider.Kind);
             var report = adapter is null
                 ? new ProviderHealthReport(false, $"no adapter for kind '{provider.Kind}' on this node")
                 : await adapter.CheckHealthAsync(provider, cancellationToken).ConfigureAwait(true);
-            ProviderRecord? changed = null;
+            ProviderRecord? update = null;
             if (!report.Healthy && provider.Health != ProviderHealth.Down && !IsFrom(provider, OperatorPrefix))
             {
-                changed = provider with { Health = ProviderHealth.Down, HealthReason = CheckPrefix + report.Reason };
+                update = provider with { Health = ProviderHealth.Down, HealthReason = CheckPrefix + report.Reason };
             }
             else if (report.Healthy && IsFrom(provider, CheckPrefix))
             {
-                changed = provider with { Health = ProviderHealth.Healthy, HealthReason = null };
+                update = provider with { Health = ProviderHealth.Healthy, HealthReason = null };
             }
 
-            if (changed is not null)
+            if (update is not null)
             {
-                _providers[provider.ProviderId] = await _store.UpsertProviderAsync(changed, null, cancellationToken).ConfigureAwait(true);
-                LogHealthChecked(provider.ProviderId, changed.Health, changed.HealthReason);
-            }
-
-            if (_providers[provider.ProviderId].Health == ProviderHealth.Down)
-            {
-                down++;
+                Providers[provider.ProviderId] = update with { Version = _state.State.Version + 1 };
+                changed = true;
+                LogHealthChecked(provider.ProviderId, update.Health, update.HealthReason);
             }
         }
 
-        return down;
+        if (changed)
+        {
+            await WriteAndPublishAsync(cancellationToken).ConfigureAwait(true);
+        }
+
+        return Providers.Values.Count(p => p.Health == ProviderHealth.Down);
     }
+
+    /// <inheritdoc />
+    public Task<RegistrySnapshot> SubscribeAsync(IRegistryObserver observer, TimeSpan lease)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _copies[observer] = TimeProvider.System.GetUtcNow() + lease;
+        return Task.FromResult(Snapshot());
+    }
+
+    private RegistrySnapshot Snapshot() => new() { Version = _state.State.Version, Providers = Ordered(Providers.Values) };
+
+    private static List<ProviderRecord> Ordered(IEnumerable<ProviderRecord> providers) =>
+        [.. providers.OrderBy(p => p.Capability, StringComparer.Ordinal).ThenBy(p => p.ProviderId, StringComparer.Ordinal)];
+
+    private static ProviderRecord WithSample(ProviderRecord provider, bool success, double latencyMs) => provider with
+    {
+        LatencyEwmaMs = provider.LatencyEwmaMs == 0 ? latencyMs : (LatencyAlpha * latencyMs) + ((1 - LatencyAlpha) * provider.LatencyEwmaMs),
+        ErrorRate = (ErrorAlpha * (success ? 0 : 1)) + ((1 - ErrorAlpha) * provider.ErrorRate),
+    };
 
     private static bool IsFrom(ProviderRecord provider, string prefix) =>
         provider.HealthReason?.StartsWith(prefix, StringComparison.Ordinal) == true;
 
-    // After the cooldown an open breaker lets trial calls through: the provider is routable again as degraded.
-    private async Task HalfOpenExpiredBreakersAsync(CancellationToken cancellationToken)
+    /// <summary>Puts one provider into the state (a changed price into its history), writes it, tells the copies.</summary>
+    private async Task<ProviderRecord> SaveAsync(ProviderRecord record, bool priceChanged, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        foreach (var (providerId, breaker) in _breakers)
+        var stored = record with { Version = _state.State.Version + 1 };
+        Providers[stored.ProviderId] = stored;
+        if (priceChanged)
         {
-            if (breaker.OpenUntil is { } until && until <= now && _providers.TryGetValue(providerId, out var p) && p.Health == ProviderHealth.Down && IsFrom(p, BreakerPrefix))
+            if (!_state.State.PriceHistory.TryGetValue(stored.ProviderId, out var history))
             {
-                breaker.OpenUntil = null;
-                var halfOpen = p with { Health = ProviderHealth.Degraded, HealthReason = BreakerPrefix + "half-open after cooldown" };
-                _providers[providerId] = await _store.UpsertProviderAsync(halfOpen, null, cancellationToken).ConfigureAwait(true);
+                _state.State.PriceHistory[stored.ProviderId] = history = [];
+            }
+
+            history.Add(new PriceChange { ProviderId = stored.ProviderId, CostModel = stored.CostModel, ChangedAt = stored.PriceUpdatedAt });
+        }
+
+        await WriteAndPublishAsync(cancellationToken).ConfigureAwait(true);
+        return stored;
+    }
+
+    /// <summary>
+    /// Writes the state under its ETag, then sends the new snapshot to every live copy and waits for them. A write
+    /// refused for a stale ETag means another activation wrote since: this one reloads what is stored and the caller
+    /// gets the error (its change did not land).
+    /// </summary>
+    private async Task WriteAndPublishAsync(CancellationToken cancellationToken)
+    {
+        _state.State.Version++;
+        try
+        {
+            await _state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+        }
+        catch (InconsistentStateException)
+        {
+            await _state.ReadStateAsync(cancellationToken).ConfigureAwait(true);
+            throw;
+        }
+
+        var snapshot = Snapshot();
+        var now = TimeProvider.System.GetUtcNow();
+        var live = _copies.Where(c => c.Value > now).Select(c => c.Key).ToList();
+        foreach (var lapsed in _copies.Keys.Except(live).ToList())
+        {
+            _copies.Remove(lapsed);
+        }
+
+        var sends = live.Select(async copy =>
+        {
+            try
+            {
+                await copy.OnChangedAsync(snapshot).WaitAsync(PublishTimeout, cancellationToken).ConfigureAwait(true);
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogCopyDropped(ex.GetType().Name);
+                return copy;
+            }
+        });
+        foreach (var failed in await Task.WhenAll(sends).ConfigureAwait(true))
+        {
+            if (failed is not null)
+            {
+                _copies.Remove(failed);
             }
         }
     }
 
-    private async Task RefreshAsync(bool force, CancellationToken cancellationToken)
+    private async Task ImportLegacyRowsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var provider in await _legacy.GetProvidersAsync(cancellationToken).ConfigureAwait(true))
+        {
+            Providers[provider.ProviderId] = provider;
+            var history = await _legacy.GetPriceHistoryAsync(provider.ProviderId, cancellationToken).ConfigureAwait(true);
+            if (history.Count > 0)
+            {
+                _state.State.PriceHistory[provider.ProviderId] = [.. history];
+            }
+        }
+
+        _state.State.Imported = true;
+        await WriteAndPublishAsync(cancellationToken).ConfigureAwait(true);
+    }
+
+    private async Task HalfOpenExpiredBreakersAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (!force && now - _checkedVersionAt < _options.RefreshInterval)
+        foreach (var (providerId, breaker) in _breakers.ToList())
         {
-            return;
+            if (breaker.OpenUntil is { } until && until <= now && Providers.TryGetValue(providerId, out var p) && p.Health == ProviderHealth.Down && IsFrom(p, BreakerPrefix))
+            {
+                breaker.OpenUntil = null;
+                await SaveAsync(p with { Health = ProviderHealth.Degraded, HealthReason = BreakerPrefix + "half-open after cooldown" }, priceChanged: false, cancellationToken)
+                    .ConfigureAwait(true);
+            }
         }
-
-        _checkedVersionAt = now;
-        var version = await _store.GetRegistryVersionAsync(cancellationToken).ConfigureAwait(true);
-        if (version == _version)
-        {
-            return;
-        }
-
-        var stored = await _store.GetProvidersAsync(cancellationToken).ConfigureAwait(true);
-        var previous = _providers;
-        _providers = stored.ToDictionary(
-            p => p.ProviderId,
-            p => previous.TryGetValue(p.ProviderId, out var known) ? p with { LatencyEwmaMs = known.LatencyEwmaMs, ErrorRate = known.ErrorRate } : p,
-            StringComparer.Ordinal);
-        _version = version;
     }
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.ProviderCircuitOpened, Level = LogLevel.Warning, Message = "Provider {ProviderId} marked down after {Failures} consecutive failures")]
@@ -274,6 +382,9 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.PriceChanged, Level = LogLevel.Information, Message = "Price of provider {ProviderId} changed")]
     private partial void LogPriceChanged(string providerId);
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RegistryCopyDropped, Level = LogLevel.Information, Message = "A silo's registry copy did not take a change ({Error}); it is dropped until it subscribes again")]
+    private partial void LogCopyDropped(string error);
 
     private sealed class Breaker
     {

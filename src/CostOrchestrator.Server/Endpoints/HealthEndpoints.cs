@@ -21,7 +21,7 @@ public static class HealthEndpoints
         {
             try
             {
-                await store.GetRegistryVersionAsync(ct);
+                await store.PingAsync(ct);
                 return Results.Ok(new { status = "ready", node_id = nodeOptions.NodeId, storage = store.Backend });
             }
             catch (StoreUnavailableException ex)

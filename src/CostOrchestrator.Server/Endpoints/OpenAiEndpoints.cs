@@ -8,6 +8,7 @@ using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Core.Registry;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Invocation;
+using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Security;
 
@@ -24,15 +25,15 @@ public static partial class OpenAiEndpoints
 
     public static void MapOpenAiEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/models", async (IGrainFactory grains, CancellationToken ct) =>
+        app.MapGet("/v1/models", async (RegistryCopy registry, CancellationToken ct) =>
         {
-            var providers = await grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
+            var providers = await registry.GetProvidersAsync(Capability, ct);
             var models = new List<object> { Model("auto", "costorchestrator"), Model(Capability, "costorchestrator") };
             models.AddRange(providers.Where(p => p.Health != ProviderHealth.Down).Select(p => Model(p.Model ?? p.ProviderId, p.ProviderId)));
             return Results.Ok(new { @object = "list", data = models });
         }).AddEndpointFilter(OpenAiAuth);
 
-        app.MapPost("/v1/chat/completions", async (HttpRequest request, HttpContext context, IGrainFactory grains, InvocationExecutor executor, CancellationToken ct) =>
+        app.MapPost("/v1/chat/completions", async (HttpRequest request, HttpContext context, RegistryCopy registry, InvocationExecutor executor, CancellationToken ct) =>
         {
             var (body, error) = await ReadRequestAsync(request, ct);
             if (error is not null)
@@ -47,7 +48,8 @@ public static partial class OpenAiEndpoints
                 return OpenAiError(StatusCodes.Status403Forbidden, scopeError, "permission_denied", "forbidden");
             }
 
-            var providers = await grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).GetProvidersAsync(Capability, ct);
+            // This silo's copy of the registry: no grain call on the request path.
+            var providers = await registry.GetProvidersAsync(Capability, ct);
             IReadOnlyCollection<string>? only = null;
             if (model is not ("auto" or Capability))
             {

@@ -1,4 +1,6 @@
+using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Storage;
+using CostOrchestrator.Storage.Common;
 using CostOrchestrator.Storage.PostgreSql;
 using CostOrchestrator.Tests.Common;
 using Npgsql;
@@ -15,6 +17,25 @@ public sealed class PostgreSqlStoreContractTests : StoreContractTests
     {
         _connectionString = await PostgreSqlServer.RequireAsync();
         return new PostgreSqlStore(_connectionString, _schema);
+    }
+
+    protected override async Task InsertLegacyProviderAsync(ProviderRecord provider, IReadOnlyList<PriceChange> history)
+    {
+        await using var connection = new NpgsqlConnection(PostgreSqlStore.ConnectionStringFor(_connectionString!, _schema));
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlCommand("INSERT INTO providers (provider_id, capability, version, record) VALUES (@id, @cap, 1, @r::json)", connection);
+        insert.Parameters.AddWithValue("id", provider.ProviderId);
+        insert.Parameters.AddWithValue("cap", provider.Capability);
+        insert.Parameters.AddWithValue("r", StoreJson.Write(provider));
+        await insert.ExecuteNonQueryAsync();
+        foreach (var change in history)
+        {
+            await using var price = new NpgsqlCommand("INSERT INTO price_history (provider_id, changed_at, cost_model) VALUES (@id, @t, @m::jsonb)", connection);
+            price.Parameters.AddWithValue("id", change.ProviderId);
+            price.Parameters.AddWithValue("t", change.ChangedAt.UtcDateTime);
+            price.Parameters.AddWithValue("m", StoreJson.Write(change.CostModel));
+            await price.ExecuteNonQueryAsync();
+        }
     }
 
     public override async ValueTask DisposeAsync()

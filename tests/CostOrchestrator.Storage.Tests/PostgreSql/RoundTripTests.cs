@@ -36,38 +36,6 @@ public sealed class RoundTripTests(PostgreSqlSchemaFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task UpsertProviderAsync_TwoChanges_VersionsGrowAndDeleteBumpsRegistryVersion()
-    {
-        var store = await fixture.StoreAsync();
-        var id = "p-" + Guid.NewGuid().ToString("N");
-        using var settings = JsonDocument.Parse("""{"program":"espeak-ng","args":["-w"]}""");
-        var provider = new ProviderRecord
-        {
-            ProviderId = id, Capability = "tts-generate", Kind = "command", Tier = 1, IsFree = true, Local = true,
-            CostModel = new CostModel { Kind = CostModelKind.PerInvocation, CentsPerInvocation = 0m }, Settings = settings.RootElement, PriceUpdatedAt = s_odd,
-        };
-        var before = await store.GetRegistryVersionAsync(TestContext.Current.CancellationToken);
-
-        var first = await store.UpsertProviderAsync(provider, null, TestContext.Current.CancellationToken);
-        var price = new PriceChange { ProviderId = id, CostModel = new CostModel { Kind = CostModelKind.PerInvocation, CentsPerInvocation = 0.5m }, ChangedAt = s_odd };
-        var second = await store.UpsertProviderAsync(provider with { CostModel = price.CostModel }, price, TestContext.Current.CancellationToken);
-
-        Assert.True(first.Version > before);
-        Assert.True(second.Version > first.Version);
-        Assert.Equal(second.Version, await store.GetRegistryVersionAsync(TestContext.Current.CancellationToken));
-        var stored = Assert.Single(await store.GetProvidersAsync(TestContext.Current.CancellationToken), p => p.ProviderId == id);
-        Assert.Equal(second.Version, stored.Version);
-        Assert.Equal(0.5m, stored.CostModel.CentsPerInvocation);
-        Assert.Equal(settings.RootElement.GetRawText(), stored.Settings!.Value.GetRawText());
-        var history = Assert.Single(await store.GetPriceHistoryAsync(id, TestContext.Current.CancellationToken));
-        Assert.Equal(s_oddTruncated, history.ChangedAt);
-
-        Assert.True(await store.DeleteProviderAsync(id, TestContext.Current.CancellationToken));
-        Assert.True(await store.GetRegistryVersionAsync(TestContext.Current.CancellationToken) > second.Version);
-        Assert.False(await store.DeleteProviderAsync(id, TestContext.Current.CancellationToken));
-    }
-
-    [Fact]
     public async Task UpsertPolicyAsync_Twice_CountsVersionAndOrdersScopesOrdinally()
     {
         var store = await fixture.StoreAsync();
