@@ -70,7 +70,8 @@ public sealed class NodeFailureTests
     [Fact]
     public async Task Membership_KilledSiloIsDeclaredDeadByItsPeers()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        // About Orleans' ADO.NET membership on our schema: the death is declared in the membership table.
+        await using var cluster = await AdoNetTestCluster.StartAsync(3);
         await cluster.KillAsync("node-3");
 
         var management = cluster["node-1"].Grains.GetGrain<IManagementGrain>(0);

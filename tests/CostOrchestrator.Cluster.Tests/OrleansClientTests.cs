@@ -19,7 +19,7 @@ public sealed class OrleansClientTests
     [Fact]
     public async Task OrleansClient_ReservesCommitsAndRunsAPipeline_ThroughTheGrainInterfaces()
     {
-        await using var cluster = await TestCluster.StartAsync(2);
+        await using var cluster = await AdoNetTestCluster.StartAsync(2);
         await cluster["node-1"].AddProvidersAsync(TestProviders.Fixed("fal", "ai-video-generate", 3m));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.AddCostOrchestratorClient(new CostOrchestratorClusterOptions

@@ -14,9 +14,14 @@ namespace CostOrchestrator.Grains.Hosting;
 public sealed class CostOrchestratorNode : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly bool _owned;
     private bool _stopped;
 
-    private CostOrchestratorNode(IHost host) => _host = host;
+    private CostOrchestratorNode(IHost host, bool owned)
+    {
+        _host = host;
+        _owned = owned;
+    }
 
     /// <summary>The grains.</summary>
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
@@ -52,8 +57,15 @@ public sealed class CostOrchestratorNode : IAsyncDisposable
             throw;
         }
 
-        return new CostOrchestratorNode(app);
+        return new CostOrchestratorNode(app, owned: true);
     }
+
+    /// <summary>
+    /// A node whose silo host was built and started elsewhere (Orleans' TestingHost builds its own hosts, calling
+    /// <see cref="SiloBuilderExtensions.AddCostOrchestrator"/> in its silo configuration). Stopping it stays with
+    /// whoever started it: disposing this view does nothing, and it cannot be killed through it.
+    /// </summary>
+    public static CostOrchestratorNode ForHost(IHost host) => new(host ?? throw new ArgumentNullException(nameof(host)), owned: false);
 
     /// <summary>Settles expired reservations now (the maintenance loop does this periodically).</summary>
     public Task<IReadOnlyList<Reservation>> SettleExpiredAsync(CancellationToken cancellationToken = default) =>
@@ -62,6 +74,11 @@ public sealed class CostOrchestratorNode : IAsyncDisposable
     /// <summary>Stops the silo without a graceful hand-over, as a crash would (peers find out through membership).</summary>
     public async Task KillAsync()
     {
+        if (!_owned)
+        {
+            throw new InvalidOperationException("This node's host was started elsewhere; stop it there.");
+        }
+
         _stopped = true;
         using var now = new CancellationTokenSource();
         await now.CancelAsync().ConfigureAwait(false);
@@ -72,6 +89,11 @@ public sealed class CostOrchestratorNode : IAsyncDisposable
     /// <summary>Stops the silo gracefully (running pipelines stop at their next await and continue elsewhere) and closes the store.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (!_owned)
+        {
+            return;
+        }
+
         if (!_stopped)
         {
             _stopped = true;

@@ -13,7 +13,10 @@ public sealed record NodeBuilder
     /// <summary>How the silo clusters. Default: one localhost silo.</summary>
     public SiloSettings Silo { get; init; } = new();
 
-    /// <summary>Creates the store. Default: PostgreSQL when <see cref="SiloSettings.PostgresConnectionString"/> is set, else SQLite in the data directory.</summary>
+    /// <summary>
+    /// Creates the store, which the node then owns (it is disposed with the host). Default: PostgreSQL when
+    /// <see cref="SiloSettings.PostgresConnectionString"/> is set, else SQLite in the data directory.
+    /// </summary>
     public Func<NodeOptions, ICostOrchestratorStore>? StoreFactory { get; init; }
 
     /// <summary>The domain clock (windows, TTLs, cache expiry). Default: the system clock.</summary>

@@ -46,7 +46,9 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
         services.AddSingleton(options);
         services.AddKeyedSingleton(NodeClock.Key, node.Time);
-        services.AddSingleton(store);
+        // Registered through a factory so the container owns the store: it is disposed (its connections closed) with
+        // the host. The narrower interfaces below are the same instance, disposed once.
+        services.AddSingleton<ICostOrchestratorStore>(_ => store);
         services.AddSingleton<IBudgetStore>(store);
         services.AddSingleton<IRunStore>(store);
         services.AddSingleton<IRegistryStore>(store);
@@ -83,7 +85,11 @@ public static class SiloBuilderExtensions
         node.ConfigureSilo?.Invoke(silo);
         var siloPort = settings.SiloPort == 0 ? FreePort() : settings.SiloPort;
         var gatewayPort = settings.GatewayPort == 0 ? FreePort() : settings.GatewayPort;
-        if (settings.Clustering == SiloClustering.AdoNet)
+        if (settings.Clustering == SiloClustering.External)
+        {
+            // Membership and endpoints are the host's.
+        }
+        else if (settings.Clustering == SiloClustering.AdoNet)
         {
             if (postgres is null)
             {
