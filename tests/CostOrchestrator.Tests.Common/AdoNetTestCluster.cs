@@ -26,7 +26,7 @@ public sealed class AdoNetTestCluster : IAsyncDisposable
         _adapter = adapter;
     }
 
-    public string Schema { get; } = "cluster_" + Guid.NewGuid().ToString("N")[..12];
+    public string Schema { get; } = ClusterSchema.NewName();
 
     public TimeProvider Time { get; }
 
@@ -57,17 +57,7 @@ public sealed class AdoNetTestCluster : IAsyncDisposable
         {
             Options = new NodeOptions { NodeId = nodeId, DataDirectory = Path.Combine(_dir.Path, nodeId), RunBackgroundLoops = false },
             Silo = new SiloSettings { Clustering = SiloClustering.AdoNet, PostgresConnectionString = SchemaConnectionString, ClusterId = Schema, ServiceId = Schema },
-            // Failure detection in seconds rather than Orleans' production defaults, so a killed silo is declared dead
-            // quickly; but not so eager that a live silo stalled by a loaded two-core CI machine (several clusters and
-            // a browser in one run) is declared dead by mistake: three missed probes of two seconds.
-            ConfigureSilo = silo => silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = TimeSpan.FromSeconds(2);
-                o.NumMissedProbesLimit = 3;
-                o.NumVotesForDeathDeclaration = 1;
-                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-            }),
+            ConfigureSilo = ClusterSchema.QuickFailureDetection,
             Time = Time,
             StoreFactory = _ => store,
             Adapters = _adapter is null ? [] : [_adapter],
@@ -105,13 +95,7 @@ public sealed class AdoNetTestCluster : IAsyncDisposable
             }
         }
 
-        await using (var connection = new NpgsqlConnection(_connectionString))
-        {
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-
+        await ClusterSchema.DropAsync(_connectionString, Schema);
         _dir.Dispose();
     }
 }

@@ -31,7 +31,7 @@ public sealed class TestCluster : IAsyncDisposable
         _adapter = adapter;
     }
 
-    public string Schema { get; } = "cluster_" + Guid.NewGuid().ToString("N")[..12];
+    public string Schema { get; } = ClusterSchema.NewName();
 
     public TimeProvider Time { get; }
 
@@ -146,13 +146,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         await _cluster.DisposeAsync();
-        await using (var connection = new NpgsqlConnection(_connectionString))
-        {
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-
+        await ClusterSchema.DropAsync(_connectionString, Schema);
         _dir.Dispose();
     }
 
@@ -173,19 +167,9 @@ public sealed class TestCluster : IAsyncDisposable
             Options = new NodeOptions { NodeId = nodeId, DataDirectory = Path.Combine(_dir.Path, nodeId), RunBackgroundLoops = false },
             // Membership and transport are the TestingHost's; reminders and grain state are ours, on PostgreSQL.
             Silo = new SiloSettings { Clustering = SiloClustering.External, PostgresConnectionString = schemaConnectionString, ClusterId = Schema, ServiceId = Schema },
-            // Failure detection in seconds rather than Orleans' production defaults, so a killed silo is declared dead
-            // quickly; but not so eager that a live silo stalled by a loaded two-core CI machine (several clusters and
-            // a browser in one run) is declared dead by mistake: three missed probes of two seconds.
             ConfigureSilo = silo =>
             {
-                silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
-                {
-                    o.ProbeTimeout = TimeSpan.FromSeconds(2);
-                    o.NumMissedProbesLimit = 3;
-                    o.NumVotesForDeathDeclaration = 1;
-                    o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-                    o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-                });
+                ClusterSchema.QuickFailureDetection(silo);
 
                 // The TestingHost names its silos Silo_0, Silo_1, ...; operators (and the tests) see the node ids.
                 silo.Services.PostConfigure<Orleans.Configuration.SiloOptions>(o => o.SiloName = nodeId);

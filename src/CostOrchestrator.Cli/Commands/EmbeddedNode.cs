@@ -18,7 +18,11 @@ internal static class EmbeddedNode
             TimeZone = budgets?.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
         };
         return await CostOrchestratorNode.StartAsync(new NodeBuilder { Options = options, Seed = profile },
-            logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error),
+            // Logs go to stderr: stdout is the command's output (a table, or JSON another program parses).
+            logging => logging
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error),
             cancellationToken).ConfigureAwait(false);
     }
 }

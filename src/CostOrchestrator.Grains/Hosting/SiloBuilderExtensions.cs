@@ -60,6 +60,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<QueuedRunWaker>();
         services.AddSingleton<BudgetWrites>();
         services.AddSingleton<RegistryCopy>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RegistryCopy>());
         services.AddSingleton<InvocationExecutor>();
         services.AddSingleton<PipelineService>();
         services.AddSingleton<PipelineExplainer>();

@@ -11,7 +11,7 @@ namespace CostOrchestrator.Grains.Registry;
 /// restarted is current again within <see cref="RenewEvery"/>. Successful calls to healthy providers are batched to
 /// the grain once a second; failures, and successes that may close a breaker, are reported at once.
 /// </summary>
-public sealed partial class RegistryCopy : IRegistryObserver, IAsyncDisposable
+public sealed partial class RegistryCopy : IRegistryObserver, ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     /// <summary>How often the copy renews its subscription (and takes the registry's latest averages).</summary>
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
@@ -29,6 +29,7 @@ public sealed partial class RegistryCopy : IRegistryObserver, IAsyncDisposable
     private DateTimeOffset _renewAt;
     private IRegistryObserver? _reference;
     private Timer? _flush;
+    private bool _stopped;
 
     /// <summary>Created once per silo by the container.</summary>
     public RegistryCopy(IGrainFactory grains, ILogger<RegistryCopy> logger)
@@ -63,7 +64,10 @@ public sealed partial class RegistryCopy : IRegistryObserver, IAsyncDisposable
         {
             lock (_gate)
             {
-                _flush ??= new Timer(_ => Flush(), null, FlushEvery, FlushEvery);
+                if (!_stopped)
+                {
+                    _flush ??= new Timer(_ => Flush(), null, FlushEvery, FlushEvery);
+                }
             }
         }
 
@@ -79,16 +83,40 @@ public sealed partial class RegistryCopy : IRegistryObserver, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+
+        // While the silo still takes calls on its way down: stop batching, and send what is batched.
+        lifecycle.Subscribe(nameof(RegistryCopy), ServiceLifecycleStage.Active, _ => Task.CompletedTask, async _ =>
+        {
+            await StopFlushingAsync().ConfigureAwait(false);
+            Flush();
+        });
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        // The silo is already stopped when its container is disposed: successes not flushed yet are dropped (they only
-        // move averages), and the registry drops this copy when its lease lapses.
-        if (_flush is { } flush)
+        // The registry drops this copy when its lease lapses.
+        await StopFlushingAsync().ConfigureAwait(false);
+        _renewing.Dispose();
+    }
+
+    private async Task StopFlushingAsync()
+    {
+        Timer? flush;
+        lock (_gate)
+        {
+            _stopped = true;
+            flush = _flush;
+            _flush = null;
+        }
+
+        if (flush is not null)
         {
             await flush.DisposeAsync().ConfigureAwait(false);
         }
-
-        _renewing.Dispose();
     }
 
     private async ValueTask<View> CurrentAsync(CancellationToken cancellationToken)
