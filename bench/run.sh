@@ -33,6 +33,10 @@ if [ -n "$BEFORE" ]; then
 fi
 dotnet run -c Release --project bench/CostOrchestrator.Bench -- --postgres "$PG" --seconds "$SECONDS_PER" --out "$D/after.md" >&2
 bench/gateway/run.sh "$(( SECONDS_PER * 2 ))" > "$D/gateway.md"
+# The gateway of the earlier commit too, right after, so both gateway tables come from one session.
+if [ -n "$BEFORE" ] && [ -x "$D/before/bench/gateway/run.sh" ]; then
+  "$D/before/bench/gateway/run.sh" "$(( SECONDS_PER * 2 ))" > "$D/gateway-before.md"
+fi
 {
   echo "# Benchmarks"
   echo
@@ -53,7 +57,17 @@ bench/gateway/run.sh "$(( SECONDS_PER * 2 ))" > "$D/gateway.md"
   echo
   echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, wrk, $(( SECONDS_PER * 2 )) s per figure after a 2 s warm-up; CPU from /proc of the gateway process."
   echo
-  cat "$D/gateway.md"
+  if [ -f "$D/gateway-before.md" ]; then
+    echo "### After: \`$(git log --oneline -1 HEAD)\`"
+    echo
+    cat "$D/gateway.md"
+    echo
+    echo "### Before: \`$(git log --oneline -1 "$BEFORE")\` (measured right after, same session)"
+    echo
+    cat "$D/gateway-before.md"
+  else
+    cat "$D/gateway.md"
+  fi
 } > "$D/table.md"
 # Hand-written notes below the generated tables are kept.
 if [ -f docs/benchmarks.md ] && grep -q '^## Reading these numbers' docs/benchmarks.md; then
