@@ -18,7 +18,7 @@ public sealed class BadRequestTests(RunningNode node) : IClassFixture<RunningNod
         { "/v1/reservations", """{ "chain": ["global"], "amount_cents": 1, "idempotency_key": "k", "colour": "red" }""", "invalid_request", "colour" },
         { "/v1/reservations", """{ "chain": ["global"], "idempotency_key": "k" }""", "invalid_request", "amount_cents" },
         { "/v1/reservations", """{ "chain": ["global"], "amount_cents": -1, "idempotency_key": "k" }""", "invalid_request", "amount_cents" },
-        { "/v1/reservations", """{ "chain": ["not a scope"], "amount_cents": 1, "idempotency_key": "k" }""", "invalid_request", "chain" },
+        { "/v1/reservations", """{ "chain": ["not a scope"], "amount_cents": 1, "idempotency_key": "k" }""", "invalid_request", "chain[0]" },
         { "/v1/pipelines/render-social-clip/runs", """{ "input": { "script": "x", "scenes": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21] } }""", "invalid_pipeline", "steps[2].invoke.for_each" },
         { "/v1/runs", """{ "pipeline": { "id": "x", "steps": [ { "name": "a", "invoke": { "capability": "tts-generate", "budget_cents": -2 } } ] } }""", "invalid_pipeline", "pipeline.steps[0].invoke.budget_cents" },
         { "/v1/runs", """{ "pipeline": { "id": "x", "steps": [ { "name": "a", "invoke": { "capability": "warp-drive" } } ] } }""", "invalid_pipeline", "pipeline.steps[0].invoke.capability" },

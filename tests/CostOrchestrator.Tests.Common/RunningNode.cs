@@ -9,7 +9,7 @@ using CostOrchestrator.Server.Hosting;
 namespace CostOrchestrator.Tests.Common;
 
 /// <summary>A real node on a real socket (127.0.0.1, a free port) with the sample profile and the admin token set.</summary>
-public sealed class RunningNode : IAsyncLifetime
+public class RunningNode : IAsyncLifetime
 {
     public const string AdminToken = "test-admin-token-0123456789";
 
@@ -24,10 +24,16 @@ public sealed class RunningNode : IAsyncLifetime
 
     public Orleans.IGrainFactory Grains => _app!.Services.GetRequiredService<Orleans.IGrainFactory>();
 
+    /// <summary>"sqlite" or "postgres".</summary>
+    public virtual string Backend => "sqlite";
+
+    /// <summary>Extra command-line arguments (the store to use).</summary>
+    protected virtual Task<string[]> StoreArgumentsAsync() => Task.FromResult<string[]>([]);
+
     public async ValueTask InitializeAsync()
     {
         Environment.SetEnvironmentVariable("COSTORCH_ADMIN_TOKEN", AdminToken);
-        _app = CostOrchestratorServer.Create(["--urls", "http://127.0.0.1:0", "--data-dir", _dir.Path, "--config", RepositoryPaths.SampleProfile])!;
+        _app = CostOrchestratorServer.Create(["--urls", "http://127.0.0.1:0", "--data-dir", _dir.Path, "--config", RepositoryPaths.SampleProfile, .. await StoreArgumentsAsync()])!;
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
     }
@@ -55,7 +61,7 @@ public sealed class RunningNode : IAsyncLifetime
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(CostOrchestratorJson.Options, TestContext.Current.CancellationToken);
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {
@@ -64,5 +70,30 @@ public sealed class RunningNode : IAsyncLifetime
         }
 
         _dir.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The same node on PostgreSQL, in a schema of its own (dropped afterwards).</summary>
+public sealed class RunningPostgresNode : RunningNode
+{
+    private readonly string _schema = ClusterSchema.NewName().Replace("cluster_", "node_", StringComparison.Ordinal);
+    private string? _connectionString;
+
+    public override string Backend => "postgres";
+
+    protected override async Task<string[]> StoreArgumentsAsync()
+    {
+        _connectionString = await PostgreSqlServer.RequireAsync();
+        return ["--storage", "postgres", "--postgres", Storage.PostgreSql.PostgreSqlStore.ConnectionStringFor(_connectionString, _schema)];
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_connectionString is not null)
+        {
+            await ClusterSchema.DropAsync(_connectionString, _schema);
+        }
     }
 }

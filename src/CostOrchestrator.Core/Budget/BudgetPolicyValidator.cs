@@ -1,4 +1,5 @@
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Money;
 using CostOrchestrator.Core.Pipelines;
 
 namespace CostOrchestrator.Core.Budget;
@@ -24,14 +25,9 @@ public static class BudgetPolicyValidator
         {
             for (var i = 0; i < policy.Windows.Count; i++)
             {
-                var limit = policy.Windows[i].LimitCents;
-                if (limit < 0)
+                if (!Cents.IsValid(policy.Windows[i].LimitCents))
                 {
-                    errors.Add(new FieldError($"windows[{i}].limit_cents", "must not be negative"));
-                }
-                else if (decimal.Round(limit, 6) != limit)
-                {
-                    errors.Add(new FieldError($"windows[{i}].limit_cents", "has more than six decimal places of a cent"));
+                    errors.Add(new FieldError($"windows[{i}].limit_cents", Cents.RangeText));
                 }
             }
 
@@ -41,9 +37,9 @@ public static class BudgetPolicyValidator
             }
         }
 
-        if (policy.OverdraftCents < 0)
+        if (!Cents.IsValid(policy.OverdraftCents))
         {
-            errors.Add(new FieldError("overdraft_cents", "must not be negative"));
+            errors.Add(new FieldError("overdraft_cents", Cents.RangeText));
         }
 
         var t = policy.Thresholds ?? BudgetThresholds.Default;

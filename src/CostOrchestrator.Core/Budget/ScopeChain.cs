@@ -8,6 +8,12 @@ public static class ScopeChain
     /// <summary>The global scope.</summary>
     public const string Global = "global";
 
+    /// <summary>The kinds a scope may have (<c>kind:value</c>), broadest first: the order of a chain.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["org", "team", "project", "pipeline", "capability", "provider", "user", "work-item", "run"];
+
+    /// <summary>How the accepted form reads in an error message.</summary>
+    public static readonly string FormText = $"must be 'global' or 'kind:value' with kind one of {string.Join(", ", Kinds)}";
+
     /// <summary>
     /// global, org, team, project, pipeline, capability, provider, user, work item, run — each only when known.
     /// </summary>
@@ -41,7 +47,40 @@ public static class ScopeChain
         }
 
         var colon = scope.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && colon < scope.Length - 1 && scope.All(c => !char.IsWhiteSpace(c) && !char.IsControl(c));
+        return colon > 0 && colon < scope.Length - 1 && Rank(scope) >= 0 && scope.All(c => !char.IsWhiteSpace(c) && !char.IsControl(c));
+    }
+
+    /// <summary>
+    /// The chain a caller is charged to: <paramref name="requested"/> plus every scope in <paramref name="required"/>
+    /// (the scopes a caller's key is bound to) and <c>global</c>, each once, broadest first. A caller can add
+    /// narrower scopes to what it must be charged to, never leave one out.
+    /// </summary>
+    public static IReadOnlyList<string> Complete(IEnumerable<string> requested, IEnumerable<string> required) =>
+        [.. new[] { Global }.Concat(required).Concat(requested)
+            .Distinct(StringComparer.Ordinal)
+            .Select((scope, i) => (Scope: scope, Order: i))
+            .OrderBy(s => s.Scope == Global ? -1 : Rank(s.Scope))
+            .ThenBy(s => s.Order)
+            .Select(s => s.Scope)];
+
+    // The position of a scope's kind in Kinds; -1 for an unknown kind.
+    private static int Rank(string scope)
+    {
+        var colon = scope.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 ? -1 : IndexOf(scope.AsSpan(0, colon));
+    }
+
+    private static int IndexOf(ReadOnlySpan<char> kind)
+    {
+        for (var i = 0; i < Kinds.Count; i++)
+        {
+            if (kind.SequenceEqual(Kinds[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void Add(List<string> chain, string kind, string? value)

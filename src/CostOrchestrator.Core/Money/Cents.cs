@@ -9,6 +9,18 @@ public static class Cents
     /// <summary>Micro-cents per cent.</summary>
     public const long MicrosPerCent = 1_000_000;
 
+    /// <summary>
+    /// The largest amount, limit or cost accepted anywhere: 100 billion cents ($1 billion). Stored as micro-cents that
+    /// is 10^17, so even many such amounts summed in one window stay far inside a 64-bit integer.
+    /// </summary>
+    public const decimal Max = 100_000_000_000m;
+
+    /// <summary>How the accepted range reads in an error message.</summary>
+    public const string RangeText = "must be a number of cents from 0 to 100000000000 with at most six decimals";
+
+    /// <summary>True for an amount in range: not negative, at most <see cref="Max"/>, at most six fractional digits.</summary>
+    public static bool IsValid(decimal cents) => cents >= 0 && cents <= Max && decimal.Round(cents, 6) == cents;
+
     /// <summary>Rounds a cost up to the next micro-cent: a worst case must never be below the true cost.</summary>
     public static decimal RoundUp(decimal cents) => Math.Ceiling(cents * MicrosPerCent) / MicrosPerCent;
 

@@ -1,6 +1,7 @@
 using CostOrchestrator.Storage;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Core.Money;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Security;
@@ -30,7 +31,7 @@ public static class BudgetEndpoints
         {
             if (!ScopeChain.IsValid(scope))
             {
-                return Problems.Invalid("scope", "must be 'global' or 'kind:value'");
+                return Problems.Invalid("scope", ScopeChain.FormText);
             }
 
             return context.Caller().CanRead(scope)
@@ -61,28 +62,35 @@ public static class BudgetEndpoints
                 return problem;
             }
 
-            if (body!.Chain.Count == 0 || body.Chain.FirstOrDefault(s => !ScopeChain.IsValid(s)) is { } bad && bad is not null)
+            if (ReservationRequestProblem(body!) is { } invalid)
             {
-                return Problems.Invalid("chain", "must list one or more scopes, each 'global' or 'kind:value'");
+                return invalid;
             }
 
-            if (body.AmountCents < 0 || decimal.Round(body.AmountCents, 6) != body.AmountCents)
+            // The chain is the server's: global and the key's own scopes are always in it, whatever the caller listed.
+            var caller = context.Caller();
+            var chain = ScopeChain.Complete(body!.Chain, caller.Key?.Scopes ?? []);
+            if (!caller.CanCharge(chain))
             {
-                return Problems.Invalid("amount_cents", "must be a non-negative number of cents with at most six decimals");
+                return Problems.Forbidden("this key may not charge that chain: it names an org, team, project, user or work item the key is not bound to");
             }
 
-            if (string.IsNullOrWhiteSpace(body.IdempotencyKey) || body.IdempotencyKey.Length > 200)
+            // Idempotency keys live in the caller's namespace, so no caller can read or collide with another's.
+            var outcome = await Reservations(grains).ReserveAsync(body with { Chain = chain, IdempotencyKey = caller.IdempotencyNamespace + body.IdempotencyKey }, ct);
+            if (outcome.Denial is { } denial)
             {
-                return Problems.Invalid("idempotency_key", "is required (1-200 characters)");
+                return Problems.Budget(denial);
             }
 
-            if (!context.Caller().CanCharge(body.Chain))
+            // A new reservation is always the request's; one that differs is an earlier request's under the same key.
+            var reservation = outcome.Reservation! with { IdempotencyKey = body.IdempotencyKey };
+            if (IdempotencyConflict(reservation, body.AmountCents, chain) is { } conflict)
             {
-                return Problems.Forbidden("this key may not charge that chain: it must name the key's scopes and no other org, team, project, user or work item");
+                return conflict;
             }
 
-            var outcome = await Reservations(grains).ReserveAsync(body, ct);
-            return outcome.Denial is { } denial ? Problems.Budget(denial) : Results.Created($"/v1/reservations/{outcome.Reservation!.ReservationId}", outcome.Reservation);
+            // A replay answers as the first request was answered.
+            return Results.Created($"/v1/reservations/{reservation.ReservationId}", reservation);
         }).RequireCaller();
 
         app.MapPost("/v1/reservations/{id}/commit", async (string id, HttpRequest request, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
@@ -93,9 +101,9 @@ public static class BudgetEndpoints
                 return problem;
             }
 
-            if (body!.ActualCents < 0 || decimal.Round(body.ActualCents, 6) != body.ActualCents)
+            if (!Cents.IsValid(body!.ActualCents))
             {
-                return Problems.Invalid("actual_cents", "must be a non-negative number of cents with at most six decimals");
+                return Problems.Invalid("actual_cents", Cents.RangeText);
             }
 
             var existing = await store.GetReservationAsync(id, ct);
@@ -104,7 +112,13 @@ public static class BudgetEndpoints
                 return Problems.NotFound($"reservation '{id}'");
             }
 
-            return Results.Ok(await Reservations(grains).CommitAsync(id, body.ActualCents, body.Tokens, ct));
+            if (existing.State == ReservationState.Released)
+            {
+                return StateConflict(existing, "commit");
+            }
+
+            var committed = await Reservations(grains).CommitAsync(id, body.ActualCents, body.Tokens, ct);
+            return committed is { State: ReservationState.Released } ? StateConflict(committed, "commit") : Results.Ok(Unprefixed(committed, existing));
         }).RequireCaller();
 
         app.MapPost("/v1/reservations/{id}/release", async (string id, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
@@ -115,7 +129,13 @@ public static class BudgetEndpoints
                 return Problems.NotFound($"reservation '{id}'");
             }
 
-            return Results.Ok(await Reservations(grains).ReleaseAsync(id, ct));
+            if (existing.State is ReservationState.Committed or ReservationState.Unreconciled)
+            {
+                return StateConflict(existing, "release");
+            }
+
+            var released = await Reservations(grains).ReleaseAsync(id, ct);
+            return released is { State: ReservationState.Committed or ReservationState.Unreconciled } ? StateConflict(released, "release") : Results.Ok(Unprefixed(released, existing));
         }).RequireCaller();
 
         app.MapPost("/v1/keys", async (HttpRequest request, ICostOrchestratorStore store, ApiKeyService keys, CancellationToken ct) =>
@@ -144,6 +164,72 @@ public static class BudgetEndpoints
     // The coordinator on this silo: it asks the governor of every scope in the chain.
     private static IReservationCoordinatorGrain Reservations(IGrainFactory grains) =>
         grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+
+    // The caller sees its key as it sent it.
+    private static Reservation? Unprefixed(Reservation? reservation, Reservation existing) =>
+        reservation is null ? null : reservation with { IdempotencyKey = StripNamespace(existing.IdempotencyKey) };
+
+    private static string StripNamespace(string key) =>
+        key.StartsWith("admin/", StringComparison.Ordinal) ? key["admin/".Length..]
+        : key.StartsWith("key:", StringComparison.Ordinal) && key.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash ? key[(slash + 1)..]
+        : key;
+
+    // Every field of a reservation request checked before anything is asked of a governor; the first error names its field.
+    private static IResult? ReservationRequestProblem(ReservationRequest body)
+    {
+        if (body.Chain is null || body.Chain.Count == 0)
+        {
+            return Problems.Invalid("chain", "must list one or more scopes");
+        }
+
+        for (var i = 0; i < body.Chain.Count; i++)
+        {
+            if (!ScopeChain.IsValid(body.Chain[i]))
+            {
+                return Problems.Invalid($"chain[{i}]", $"'{body.Chain[i]}' {ScopeChain.FormText}");
+            }
+        }
+
+        if (!Cents.IsValid(body.AmountCents))
+        {
+            return Problems.Invalid("amount_cents", Cents.RangeText);
+        }
+
+        if (string.IsNullOrWhiteSpace(body.IdempotencyKey) || body.IdempotencyKey.Length > 200 || body.IdempotencyKey.Any(char.IsControl))
+        {
+            return Problems.Invalid("idempotency_key", "is required: 1-200 characters, no control characters");
+        }
+
+        return null;
+    }
+
+    // A replayed key must carry the request it was first used with; anything else is a different request.
+    private static IResult? IdempotencyConflict(Reservation original, decimal amountCents, IReadOnlyList<string> chain)
+    {
+        var differs = new List<string>(2);
+        if (original.AmountCents != amountCents)
+        {
+            differs.Add("amount_cents");
+        }
+
+        if (!original.Chain.SequenceEqual(chain, StringComparer.Ordinal))
+        {
+            differs.Add("chain");
+        }
+
+        return differs.Count == 0
+            ? null
+            : Problems.Of(ErrorCodes.IdempotencyConflict,
+                $"idempotency_key '{original.IdempotencyKey}' was first used for {original.AmountCents} cents on [{string.Join(", ", original.Chain)}]; this request differs in {string.Join(" and ", differs)}",
+                differs[0],
+                new Dictionary<string, object?> { ["differs"] = differs, ["reservation_id"] = original.ReservationId, ["amount_cents"] = original.AmountCents, ["chain"] = original.Chain });
+    }
+
+    private static IResult StateConflict(Reservation reservation, string operation) =>
+        Problems.Of(ErrorCodes.ReservationStateConflict,
+            $"reservation '{reservation.ReservationId}' is {reservation.State.ToString().ToLowerInvariant()}; it cannot be {(operation == "commit" ? "committed" : "released")} now",
+            null,
+            new Dictionary<string, object?> { ["state"] = reservation.State.ToString().ToLowerInvariant(), ["reservation_id"] = reservation.ReservationId });
 
     /// <summary>PUT /v1/budgets/{scope}.</summary>
     public sealed record BudgetPolicyBody

@@ -74,7 +74,7 @@ public static class InvokeEndpoints
                 UseCache = body.Cache ?? true,
                 Scopes = scopes,
                 PipelineId = body.PipelineId,
-                IdempotencyPrefix = $"invoke/{key}",
+                IdempotencyPrefix = $"invoke/{context.Caller().IdempotencyNamespace}{key}",
             }, ct);
 
             if (!outcome.Succeeded)

@@ -77,7 +77,7 @@ public static partial class OpenAiEndpoints
                 Scopes = scopes,
                 OnlyProviders = only,
                 UseCache = request.Headers["X-Cache"].ToString() != "off",
-                IdempotencyPrefix = "chat/" + (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N")),
+                IdempotencyPrefix = "chat/" + context.Caller().IdempotencyNamespace + (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N")),
             };
 
             if (stream)

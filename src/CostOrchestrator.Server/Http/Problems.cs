@@ -34,6 +34,10 @@ public static class Problems
 
     public static IResult Invalid(string field, string message) => Validation("invalid_request", [new FieldError(field, message)]);
 
+    /// <summary>A problem whose status is its code's (<see cref="ErrorCodes.Status"/>).</summary>
+    public static IResult Of(string code, string detail, string? field = null, IDictionary<string, object?>? extra = null) =>
+        Of(ErrorCodes.Status(code), code, detail, field, extra);
+
     public static IResult NotFound(string what) => Of(StatusCodes.Status404NotFound, "not_found", $"{what} not found");
 
     public static IResult Unauthorized() =>
@@ -77,6 +81,8 @@ public static class Problems
         "unauthorized" => "Unauthorized",
         "forbidden" => "Forbidden",
         "not_found" => "Not found",
+        ErrorCodes.IdempotencyConflict => "Idempotency key reused for a different request",
+        ErrorCodes.ReservationStateConflict => "Reservation already settled otherwise",
         _ => code.Replace('_', ' '),
     };
 }

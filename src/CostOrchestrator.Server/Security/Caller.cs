@@ -17,6 +17,12 @@ public sealed record Caller
     /// <summary>True for the admin or a valid key.</summary>
     public bool IsAuthenticated => IsAdmin || Key is not null;
 
+    /// <summary>
+    /// Where this caller's idempotency keys live: each API key's apart from every other's and from the admin's, so a
+    /// caller can never read, claim or collide with a reservation another caller made under the same key.
+    /// </summary>
+    public string IdempotencyNamespace => Key is { } key ? $"key:{key.KeyId}/" : "admin/";
+
     // Kinds a key is bound by: a key for team:media may not name another team, org, project, user or work item.
     private static readonly string[] _boundKinds = ["org", "team", "project", "user", "work-item"];
 
