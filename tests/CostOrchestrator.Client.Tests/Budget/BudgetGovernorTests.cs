@@ -62,7 +62,7 @@ public sealed class BudgetGovernorTests(NodeFixture node) : IClassFixture<NodeFi
     }
 
     [Fact]
-    public async Task ReserveAsync_InvalidScopeInChain_ThrowsInvalidRequestNamingChain()
+    public async Task ReserveAsync_InvalidScopeInChain_ThrowsInvalidRequestNamingTheChainElement()
     {
         var governor = node.Admin.GetGrain<IBudgetGovernorGrain>("global");
         var reservations = node.Admin.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
@@ -72,7 +72,7 @@ public sealed class BudgetGovernorTests(NodeFixture node) : IClassFixture<NodeFi
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.Status);
         Assert.Equal("invalid_request", ex.Code);
-        Assert.Equal("chain", ex.Field);
+        Assert.Equal("chain[1]", ex.Field);
     }
 
     [Fact]

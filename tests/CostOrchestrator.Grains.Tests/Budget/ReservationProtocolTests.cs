@@ -115,7 +115,7 @@ public sealed class ReservationProtocolTests
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => node.SetDailyLimitAsync("global", -5m));
 
-        Assert.Contains("windows[0].limit_cents: must not be negative", error.Message, StringComparison.Ordinal);
+        Assert.Contains("windows[0].limit_cents: must be a number of cents from 0", error.Message, StringComparison.Ordinal);
         Assert.Equal(100m, (await node.BudgetAsync("global")).Windows[0].LimitCents);
     }
 }
