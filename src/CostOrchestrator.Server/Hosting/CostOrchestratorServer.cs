@@ -13,9 +13,81 @@ namespace CostOrchestrator.Server.Hosting;
 /// <summary>Builds the node's web application: options, the node as a hosted service, and every route.</summary>
 public static class CostOrchestratorServer
 {
-    /// <summary>The app, or null (after printing every option error) when the flags are wrong.</summary>
-    public static WebApplication? Create(string[] args)
+    /// <summary>
+    /// Runs a node until it is stopped. Returns the process exit code: 0 after a clean stop, 2 when the flags are
+    /// wrong or the HTTP port is taken (said on <paramref name="errors"/>, every flag problem at once).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter errors, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(errors);
+        var app = Create(args, errors);
+        if (app is null)
+        {
+            return 2;
+        }
+
+        await using (app)
+        {
+            // Said before the silo starts, so a taken port costs no start-up and prints no stack trace; the catch below
+            // covers a port taken in between.
+            if (TakenPort(app.Configuration["urls"] ?? DefaultUrl) is { } taken)
+            {
+                await errors.WriteLineAsync($"--urls: {taken} is already in use. Choose another port with --urls http://127.0.0.1:PORT.").ConfigureAwait(false);
+                return 2;
+            }
+
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await errors.WriteLineAsync($"--urls: {ex.Message} Choose another port with --urls http://127.0.0.1:PORT.").ConfigureAwait(false);
+                return 2;
+            }
+
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private const string DefaultUrl = "http://127.0.0.1:8080";
+
+    // The first address of a --urls list that cannot be bound now (host:port), or null.
+    private static string? TakenPort(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || uri.Port <= 0)
+            {
+                continue;
+            }
+
+            var address = uri.IsLoopback ? System.Net.IPAddress.Loopback : System.Net.IPAddress.TryParse(uri.Host, out var ip) ? ip : System.Net.IPAddress.Any;
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+                probe.Start();
+            }
+            catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                return $"{uri.Host}:{uri.Port}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The app, or null (after printing every option error to stderr) when the flags are wrong.</summary>
+    public static WebApplication? Create(string[] args) => Create(args, Console.Error);
+
+    /// <summary>The app, or null (after writing every option error to <paramref name="errors"/>) when the flags are wrong.</summary>
+    public static WebApplication? Create(string[] args, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(errors);
         var builder = WebApplication.CreateSlimBuilder(args);
         var config = builder.Configuration;
 
@@ -35,12 +107,12 @@ public static class CostOrchestratorServer
             PostgresPoolSize = config["postgres-pool-size"],
             AdminToken = Environment.GetEnvironmentVariable("COSTORCH_ADMIN_TOKEN") is { Length: > 0 } token ? token : config["admin-token"],
         };
-        var errors = options.Validate();
-        if (errors.Count > 0)
+        var problems = ServerOptions.UnknownArguments(args).Concat(options.Validate()).ToList();
+        if (problems.Count > 0)
         {
-            foreach (var error in errors)
+            foreach (var problem in problems)
             {
-                Console.Error.WriteLine(error);
+                errors.WriteLine(problem);
             }
 
             return null;
@@ -48,7 +120,7 @@ public static class CostOrchestratorServer
 
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+            builder.WebHost.UseUrls(DefaultUrl);
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);

@@ -88,6 +88,49 @@ public sealed record ServerOptions
         return errors;
     }
 
+    /// <summary>The flags a node takes (<c>--name value</c> or <c>--name=value</c>).</summary>
+    public static readonly IReadOnlyList<string> Flags =
+    [
+        "urls", "data-dir", "storage", "postgres", "config", "node-id", "silo-port", "gateway-port", "cluster-id", "service-id",
+        "postgres-pool-size", "admin-token", "environment",
+    ];
+
+    /// <summary>Every argument that is not one of <see cref="Flags"/> or a flag's value, one message each.</summary>
+    public static IReadOnlyList<string> UnknownArguments(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var errors = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                errors.Add($"'{arg}': not a flag (flags are --name value; see --help in the README)");
+                continue;
+            }
+
+            var name = arg[2..].Split('=', 2)[0];
+            if (!Flags.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"--{name}: unknown flag (known: {string.Join(", ", Flags.Select(f => "--" + f))})");
+            }
+
+            if (!arg.Contains('=', StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    errors.Add($"--{name}: needs a value");
+                }
+                else
+                {
+                    i++;
+                }
+            }
+        }
+
+        return errors;
+    }
+
     private static int? ParsePort(string? value) =>
         int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535 ? port : null;
 }
