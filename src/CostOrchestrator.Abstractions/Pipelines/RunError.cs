@@ -23,4 +23,11 @@ public sealed record RunError
     /// <summary>The budget scope at fault.</summary>
     [Id(4)]
     public string? Scope { get; init; }
+
+    /// <summary>
+    /// For <c>budget_exceeded</c> refused by a scope's limit: the scope and window that refused, with its spend,
+    /// reservations, limit and the amount asked for (null when a step's own budget_cents refused).
+    /// </summary>
+    [Id(5)]
+    public Budget.BudgetDenial? Denial { get; init; }
 }

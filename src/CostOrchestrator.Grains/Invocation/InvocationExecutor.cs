@@ -98,11 +98,12 @@ public sealed partial class InvocationExecutor
             return Fail("no_provider", $"no provider for '{context.Capability}' is available: {Reasons(route.Decision)}", context, decision);
         }
 
+        var budgetError = await BudgetErrorAsync(context, request!, route.Decision, attempt, cancellationToken).ConfigureAwait(false);
         return context.Fallback switch
         {
-            FallbackPolicy.Queue => new InvocationOutcome { Queued = true, Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
-            FallbackPolicy.Degrade => new InvocationOutcome { NothingFitted = true, Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
-            _ => new InvocationOutcome { Decision = decision, Error = BudgetError(context, route.Decision, attempt) },
+            FallbackPolicy.Queue => new InvocationOutcome { Queued = true, Decision = decision, Error = budgetError },
+            FallbackPolicy.Degrade => new InvocationOutcome { NothingFitted = true, Decision = decision, Error = budgetError },
+            _ => new InvocationOutcome { Decision = decision, Error = budgetError },
         };
     }
 
@@ -149,7 +150,7 @@ public sealed partial class InvocationExecutor
         }, cancellationToken).ConfigureAwait(false);
         if (reservation.Denial is { } denial)
         {
-            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "budget_exceeded", Scope = denial.Scope, Message = denial.Message } };
+            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "budget_exceeded", Scope = denial.Scope, Message = denial.Message, Denial = denial } };
         }
 
         // A client that went away shows up either as the request's token or as a failed write to it; both end
@@ -463,23 +464,41 @@ public sealed partial class InvocationExecutor
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static RunError BudgetError(InvocationContext context, RoutingDecision decision, AttemptState attempt)
+    /// <summary>
+    /// The refusal, naming who refused: a governor's denial as it came; a refusal by routing (no candidate's worst case
+    /// fits a scope's head-room, or a scope's status rules out every paid provider) with that scope's tightest window
+    /// as it stands now, so the caller gets scope, window, spent, reserved and limit as fields, not only in prose.
+    /// </summary>
+    private async Task<RunError> BudgetErrorAsync(InvocationContext context, RoutingRequest request, RoutingDecision decision, AttemptState attempt, CancellationToken cancellationToken)
     {
         var where = context.Step is null ? $"'{context.Capability}'" : $"step '{context.Step}' ({context.Capability})";
         if (attempt.Denial is { } denial)
         {
-            return new RunError { Code = "budget_exceeded", Step = context.Step, Scope = denial.Scope, Message = $"{where}: {denial.Message}" };
+            return new RunError { Code = "budget_exceeded", Step = context.Step, Scope = denial.Scope, Message = $"{where}: {denial.Message}", Denial = denial };
         }
 
+        var limited = decision.Candidates.Where(c => c.BudgetLimited).ToList();
+        var scope = decision.StatusScope
+            ?? (request.ChainHeadroomCents is { } headroom && limited.Any(c => c.EstimatedCents > headroom) ? request.HeadroomScope : null);
         var cap = context.StepBudgetCents is { } c ? $" within budget_cents {c.ToString(CultureInfo.InvariantCulture)}¢" : string.Empty;
         return new RunError
         {
             Code = "budget_exceeded",
             Step = context.Step,
-            Scope = decision.StatusScope,
-            Field = context.StepBudgetCents is null ? null : "budget_cents",
+            Scope = scope,
+            Field = context.StepBudgetCents is null || scope is not null ? null : "budget_cents",
             Message = $"{where}: no provider fits the budget{cap}: {Reasons(decision)}",
+            Denial = scope is null ? null : await DenialOfAsync(scope, limited.Select(c => c.EstimatedCents).DefaultIfEmpty(0m).Min(), cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    // A scope's tightest window as a denial of the cheapest amount that was asked of it.
+    private async Task<BudgetDenial?> DenialOfAsync(string scope, decimal requestedCents, CancellationToken cancellationToken)
+    {
+        var budget = (await _book.GetAsync([scope], cancellationToken).ConfigureAwait(false))[0];
+        return budget.Windows.OrderByDescending(w => w.PctConsumed).FirstOrDefault() is { } window
+            ? new BudgetDenial { Scope = scope, Window = window.Window, SpentCents = window.SpentCents, ReservedCents = window.ReservedCents, LimitCents = window.LimitCents, RequestedCents = requestedCents }
+            : null;
     }
 
     private static string Reasons(RoutingDecision decision) =>

@@ -2,6 +2,7 @@ using CostOrchestrator.Storage;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Budget;
@@ -98,7 +99,7 @@ public static partial class OpenAiEndpoints
                     "no_provider" => StatusCodes.Status503ServiceUnavailable,
                     _ => StatusCodes.Status502BadGateway,
                 };
-                return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope);
+                return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope, denial: outcome.Error.Denial);
             }
 
             var record = outcome.Record!;
@@ -151,7 +152,7 @@ public static partial class OpenAiEndpoints
         if (!outcome.Succeeded && !response.HasStarted)
         {
             var status = outcome.Error!.Code == "budget_exceeded" ? StatusCodes.Status402PaymentRequired : StatusCodes.Status502BadGateway;
-            return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope);
+            return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope, denial: outcome.Error.Denial);
         }
 
         if (outcome.Record is { } record && !ct.IsCancellationRequested)
@@ -320,6 +321,18 @@ public static partial class OpenAiEndpoints
         await response.WriteAsync("data: [DONE]\n\n", ct);
     }
 
-    private static IResult OpenAiError(int status, string message, string type, string code, string? param = null, string? scope = null) =>
-        Results.Json(new { error = new { message, type, code, param, scope } }, statusCode: status);
+    // OpenAI's error shape; a budget refusal adds who refused (window, spent, reserved, limit, requested) beside scope.
+    private static IResult OpenAiError(int status, string message, string type, string code, string? param = null, string? scope = null, BudgetDenial? denial = null)
+    {
+        var error = new Dictionary<string, object?> { ["message"] = message, ["type"] = type, ["code"] = code, ["param"] = param, ["scope"] = scope };
+        if (denial is not null)
+        {
+            foreach (var (field, value) in Http.Problems.DenialFields(denial))
+            {
+                error[field] = value;
+            }
+        }
+
+        return Results.Json(new { error }, statusCode: status);
+    }
 }

@@ -45,8 +45,13 @@ public static class Problems
 
     public static IResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "forbidden", detail);
 
-    public static IResult Budget(BudgetDenial denial) => Of(StatusCodes.Status402PaymentRequired, "budget_exceeded", denial.Message, null,
-        new Dictionary<string, object?>
+    public static IResult Budget(BudgetDenial denial) => Of(StatusCodes.Status402PaymentRequired, "budget_exceeded", denial.Message, null, DenialFields(denial));
+
+    /// <summary>Who refused, as fields: every 402 carries them (REST problems and the gateway's error alike).</summary>
+    public static Dictionary<string, object?> DenialFields(BudgetDenial denial)
+    {
+        ArgumentNullException.ThrowIfNull(denial);
+        return new Dictionary<string, object?>
         {
             ["scope"] = denial.Scope,
             ["window"] = denial.Window.ToString().ToLowerInvariant(),
@@ -54,7 +59,8 @@ public static class Problems
             ["reserved_cents"] = denial.ReservedCents,
             ["limit_cents"] = denial.LimitCents,
             ["requested_cents"] = denial.RequestedCents,
-        });
+        };
+    }
 
     /// <summary>A failed invocation or run error as a problem: budget → 402, no provider → 503, the rest → 502/422.</summary>
     public static IResult FromRunError(RunError error)
@@ -66,7 +72,8 @@ public static class Problems
             "provider_failed" => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
-        return Of(status, error.Code, error.Message, error.Field, error.Scope is null ? null : new Dictionary<string, object?> { ["scope"] = error.Scope });
+        var extra = error.Denial is { } denial ? DenialFields(denial) : error.Scope is null ? null : new Dictionary<string, object?> { ["scope"] = error.Scope };
+        return Of(status, error.Code, error.Message, error.Field, extra);
     }
 
     private static string Title(string code) => code switch
