@@ -101,6 +101,35 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
     }
 
     [Fact]
+    public async Task Streaming_SendsProviderCacheAndReservedAsHeaders_AndTheCommittedCostAsTheLastDataEvent()
+    {
+        var before = (await LedgerAsync()).Sum(e => e.ActualCents);
+        using var client = node.Client(_key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new { model = "gpt-upstream", stream = true, max_tokens = 100, messages = new[] { new { role = "user", content = "Stream with headers." } } }),
+        };
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var events = (await response.Content.ReadAsStringAsync(Ct))
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(e => e.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(e => e["data: ".Length..])
+            .ToList();
+
+        Assert.Equal("upstream-gpt", response.Headers.GetValues("X-Provider-Id").Single());
+        Assert.Equal("false", response.Headers.GetValues("X-Cache-Hit").Single());
+        var reserved = decimal.Parse(response.Headers.GetValues("X-Reserved-Cents").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("[DONE]", events[^1]);
+        var usage = System.Text.Json.JsonDocument.Parse(events[^2]).RootElement.GetProperty("usage");
+        var charged = (await LedgerAsync()).Sum(e => e.ActualCents) - before;
+        Assert.Equal(charged, usage.GetProperty("cost_cents").GetDecimal());
+        Assert.Equal("upstream-gpt", usage.GetProperty("provider_id").GetString());
+        // The fake upstream reports 1234 input tokens whatever was sent, so the charge may exceed the estimate held.
+        Assert.True(charged > 0m && reserved > 0m);
+    }
+
+    [Fact]
     public async Task StreamingClientDisconnects_UpstreamIsAborted_AndOnlyWhatWasUsedIsCharged()
     {
         _upstream.PauseStreamAfter = 2;

@@ -112,10 +112,12 @@ public sealed partial class InvocationExecutor
     /// worst case is reserved first, every upstream SSE line is handed to <paramref name="onSseLine"/> as it
     /// arrives, and the actual cost is committed from the final usage — or, when the client goes away
     /// mid-stream, from the tokens it received (the upstream call is aborted). Returns null when the chosen
-    /// provider cannot stream; the caller then invokes normally and replays the answer.
+    /// provider cannot stream; the caller then invokes normally and replays the answer. <paramref name="onStart"/>
+    /// is told the provider and the worst case reserved once the reservation holds, before the upstream is called
+    /// (so before the first byte): a gateway sends them as headers.
     /// </summary>
     public async Task<InvocationOutcome?> StreamChatAsync(InvocationContext context, JsonElement requestBody,
-        Func<ReadOnlyMemory<byte>, CancellationToken, Task> onSseLine, CancellationToken cancellationToken)
+        Func<ReadOnlyMemory<byte>, CancellationToken, Task> onSseLine, Action<ProviderRecord, decimal>? onStart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(onSseLine);
@@ -152,6 +154,8 @@ public sealed partial class InvocationExecutor
         {
             return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "budget_exceeded", Scope = denial.Scope, Message = denial.Message, Denial = denial } };
         }
+
+        onStart?.Invoke(provider, worstCase);
 
         // A client that went away shows up either as the request's token or as a failed write to it; both end
         // the upstream call the same way, so the cost of what was streamed is still committed below.

@@ -119,11 +119,19 @@ public static partial class OpenAiEndpoints
         }).AddEndpointFilter(OpenAiAuth);
     }
 
-    // True pass-through when the chosen provider streams: lines go to the client as they arrive; the upstream's
-    // [DONE] is held back until the cost is committed, then preceded by an SSE comment carrying the cost.
+    // True pass-through when the chosen provider streams: the provider and the worst case reserved go out as headers
+    // before the first byte; lines go to the client as they arrive; the upstream's [DONE] is held back until the cost
+    // is committed, then preceded by one more chunk whose usage carries cost_cents.
     private static async Task<IResult?> StreamAsync(InvocationExecutor executor, InvocationContext invocation, JsonObject body, HttpResponse response, CancellationToken ct)
     {
         var done = false;
+        void Start(ProviderRecord provider, decimal reservedCents)
+        {
+            response.Headers["X-Provider-Id"] = provider.ProviderId;
+            response.Headers["X-Cache-Hit"] = "false";
+            response.Headers["X-Reserved-Cents"] = reservedCents.ToString(CultureInfo.InvariantCulture);
+        }
+
         async Task Forward(ReadOnlyMemory<byte> line, CancellationToken token)
         {
             if (!response.HasStarted)
@@ -143,7 +151,7 @@ public static partial class OpenAiEndpoints
             await response.Body.FlushAsync(token);
         }
 
-        var outcome = await executor.StreamChatAsync(invocation, JsonSerializer.SerializeToElement(body), Forward, ct);
+        var outcome = await executor.StreamChatAsync(invocation, JsonSerializer.SerializeToElement(body), Forward, Start, ct);
         if (outcome is null)
         {
             return null;
@@ -157,8 +165,25 @@ public static partial class OpenAiEndpoints
 
         if (outcome.Record is { } record && !ct.IsCancellationRequested)
         {
-            var cost = record.ActualCents.ToString(CultureInfo.InvariantCulture);
-            await response.WriteAsync($": costorchestrator cost_cents={cost} provider_id={record.ProviderId}\n\n", ct);
+            // A data event a client reads like the upstream's usage chunk: no choices, usage with the committed cost.
+            var tokens = record.Tokens;
+            var final = new JsonObject
+            {
+                ["id"] = record.InvocationId,
+                ["object"] = "chat.completion.chunk",
+                ["created"] = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
+                ["model"] = body["model"]?.GetValue<string>(),
+                ["choices"] = new JsonArray(),
+                ["usage"] = new JsonObject
+                {
+                    ["prompt_tokens"] = tokens?.Input ?? 0,
+                    ["completion_tokens"] = tokens?.Output ?? 0,
+                    ["total_tokens"] = (tokens?.Input ?? 0) + (tokens?.Output ?? 0),
+                    ["cost_cents"] = record.ActualCents,
+                    ["provider_id"] = record.ProviderId,
+                },
+            };
+            await response.WriteAsync($"data: {final.ToJsonString()}\n\n", ct);
             if (done)
             {
                 await response.WriteAsync("data: [DONE]\n\n", ct);
