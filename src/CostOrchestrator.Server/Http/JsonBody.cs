@@ -16,18 +16,121 @@ public static partial class JsonBody
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
-        string text;
+        byte[] bytes;
         try
         {
-            using var reader = new StreamReader(request.Body);
-            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            bytes = buffer.ToArray();
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "the request body is larger than the node accepts"));
         }
 
-        return Parse<T>(text);
+        // Decoding would turn invalid bytes into U+FFFD, so two different keys could arrive as one; and PostgreSQL
+        // cannot store U+0000 where SQLite can. Both are refused here, for every field, before anything is parsed.
+        if (BadString(bytes) is { } bad)
+        {
+            return (null, Problems.Validation("invalid_request", [new Core.Pipelines.FieldError(bad.Field, bad.Message)]));
+        }
+
+        return Parse<T>(System.Text.Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>
+    /// The first JSON string (name or value) that is not valid UTF-8 or contains U+0000, with its path
+    /// (<c>chain[1]</c>, <c>idempotency_key</c>); null when every string is fine or the body is not JSON at all
+    /// (the parser names that).
+    /// </summary>
+    public static (string Field, string Message)? BadString(ReadOnlySpan<byte> utf8)
+    {
+        var path = new List<(string? Property, int Index, bool Array)>();
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        Advance(path);
+                        path.Add((null, -1, reader.TokenType == JsonTokenType.StartArray));
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        path.RemoveAt(path.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = Text(ref reader);
+                        if (name is null || name.Contains('\0', StringComparison.Ordinal))
+                        {
+                            return (Path(path, "(a field name)"), name is null ? "is not valid UTF-8" : "must not contain U+0000");
+                        }
+
+                        path[^1] = (name, -1, false);
+                        break;
+                    case JsonTokenType.String:
+                        Advance(path);
+                        var value = Text(ref reader);
+                        if (value is null || value.Contains('\0', StringComparison.Ordinal))
+                        {
+                            return (Path(path, null), value is null ? "is not valid UTF-8" : "must not contain U+0000");
+                        }
+
+                        break;
+                    default:
+                        Advance(path);
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
+
+        static string? Text(ref Utf8JsonReader reader)
+        {
+            try
+            {
+                return reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        // A value in an array moves the array's index on.
+        static void Advance(List<(string? Property, int Index, bool Array)> path)
+        {
+            if (path.Count > 0 && path[^1].Array)
+            {
+                path[^1] = (null, path[^1].Index + 1, true);
+            }
+        }
+
+        static string Path(List<(string? Property, int Index, bool Array)> path, string? last)
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var (property, index, array) in path)
+            {
+                if (array)
+                {
+                    text.Append('[').Append(index).Append(']');
+                }
+                else if (property is not null)
+                {
+                    text.Append(text.Length == 0 ? string.Empty : ".").Append(property);
+                }
+            }
+
+            return last is null ? (text.Length == 0 ? "$" : text.ToString()) : (text.Length == 0 ? last : $"{text}.{last}");
+        }
     }
 
     public static (T? Value, IResult? Problem) Parse<T>(string text) where T : class

@@ -123,6 +123,25 @@ public abstract class ReservationTenancyTests(RunningNode node)
     }
 
     [Fact]
+    public async Task InvalidUtf8OrANulCharacter_AnywhereInABody_Is400NamingTheField_OnEveryStore_AndChangesNothing()
+    {
+        using var admin = node.Client();
+        var before = await StateAsync("global", "team:red");
+
+        // 0xFF can never appear in UTF-8: decoded leniently it would become U+FFFD and collide with another key.
+        var invalid = Encoding.UTF8.GetBytes("""{ "chain": ["team:red"], "amount_cents": 1, "idempotency_key": "k-X" }""");
+        invalid[Array.IndexOf(invalid, (byte)'X')] = 0xFF;
+        var badBytes = await admin.PostAsync("/v1/reservations", new ByteArrayContent(invalid) { Headers = { { "Content-Type", "application/json" } } }, Ct);
+        var nul = await admin.PostAsync("/v1/reservations", Json("""{ "chain": ["team:r\u0000ed"], "amount_cents": 1, "idempotency_key": "k" }"""), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, badBytes.StatusCode);
+        Assert.Equal("idempotency_key", (await RunningNode.JsonAsync(badBytes)).GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Equal("chain[0]", (await RunningNode.JsonAsync(nul)).GetProperty("field").GetString());
+        Assert.Equal(before, await StateAsync("global", "team:red"));
+    }
+
+    [Fact]
     public async Task AHugeLimitOrActualCost_Is400NamingTheField_AndNothingIsStored()
     {
         using var admin = node.Client();
