@@ -52,7 +52,7 @@ public static class BudgetEndpoints
             return errors.Count > 0
                 ? Problems.Validation("invalid_budget", errors)
                 : Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(scope).SetPolicyAsync(policy, ct));
-        }).RequireAdmin();
+        }).RequireAdmin().Documents<BudgetPolicyBody, ScopeBudget>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
         app.MapPost("/v1/reservations", async (HttpRequest request, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
         {
@@ -91,7 +91,7 @@ public static class BudgetEndpoints
 
             // A replay answers as the first request was answered.
             return Results.Created($"/v1/reservations/{reservation.ReservationId}", reservation);
-        }).RequireCaller();
+        }).RequireCaller().Documents<ReservationRequest, Reservation>(StatusCodes.Status201Created, StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
 
         app.MapPost("/v1/reservations/{id}/commit", async (string id, HttpRequest request, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
         {
@@ -119,7 +119,7 @@ public static class BudgetEndpoints
 
             var committed = await Reservations(grains).CommitAsync(id, body.ActualCents, body.Tokens, ct);
             return committed is { State: ReservationState.Released } ? StateConflict(committed, "commit") : Results.Ok(Unprefixed(committed, existing));
-        }).RequireCaller();
+        }).RequireCaller().Documents<CommitBody, Reservation>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
 
         app.MapPost("/v1/reservations/{id}/release", async (string id, HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
         {
@@ -136,7 +136,7 @@ public static class BudgetEndpoints
 
             var released = await Reservations(grains).ReleaseAsync(id, ct);
             return released is { State: ReservationState.Committed or ReservationState.Unreconciled } ? StateConflict(released, "release") : Results.Ok(Unprefixed(released, existing));
-        }).RequireCaller();
+        }).RequireCaller().Answers<Reservation>(StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         app.MapPost("/v1/keys", async (HttpRequest request, ICostOrchestratorStore store, ApiKeyService keys, CancellationToken ct) =>
         {
@@ -153,7 +153,7 @@ public static class BudgetEndpoints
 
             var (key, secret) = await keys.CreateAsync(body.Name, body.Scopes, store, ct);
             return Results.Created($"/v1/keys/{key.KeyId}", new { key, secret, note = "the secret is shown once and stored only as its SHA-256" });
-        }).RequireAdmin();
+        }).RequireAdmin().Documents<KeyBody, object>(StatusCodes.Status201Created, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
         app.MapGet("/v1/keys", async (ICostOrchestratorStore store, CancellationToken ct) => TypedResults.Ok(await store.GetApiKeysAsync(ct))).RequireAdmin();
 

@@ -101,6 +101,6 @@ public static class InvokeEndpoints
                     Tokens = record.Tokens ?? new TokenCounts(),
                 },
             });
-        }).RequireCaller();
+        }).RequireCaller().Documents<InvokeRequest, object>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status502BadGateway);
     }
 }

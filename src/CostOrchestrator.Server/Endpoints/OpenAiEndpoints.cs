@@ -116,7 +116,13 @@ public static partial class OpenAiEndpoints
             // The provider answered in one piece (or from cache): replay it as the SSE stream the client asked for.
             await WriteAsStreamAsync(context.Response, completion, ct);
             return Results.Empty;
-        }).AddEndpointFilter(OpenAiAuth);
+        }).AddEndpointFilter(OpenAiAuth)
+            .Accepts<JsonObject>("application/json")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+            .Produces<JsonObject>(StatusCodes.Status400BadRequest).Produces<JsonObject>(StatusCodes.Status401Unauthorized)
+            .Produces<JsonObject>(StatusCodes.Status402PaymentRequired).Produces<JsonObject>(StatusCodes.Status403Forbidden)
+            .Produces<JsonObject>(StatusCodes.Status404NotFound).Produces<JsonObject>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<JsonObject>(StatusCodes.Status502BadGateway).Produces<JsonObject>(StatusCodes.Status503ServiceUnavailable);
     }
 
     // True pass-through when the chosen provider streams: the provider and the worst case reserved go out as headers

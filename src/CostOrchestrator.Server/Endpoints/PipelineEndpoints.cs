@@ -40,7 +40,7 @@ public static class PipelineEndpoints
 
             await pipelines.SaveAsync(parsed.Pipeline, ct);
             return Results.Ok(parsed.Pipeline);
-        }).RequireAdmin();
+        }).RequireAdmin().Accepts<PipelineDefinition>("application/json", "application/yaml").Answers<PipelineDefinition>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
         app.MapGet("/v1/pipelines", async (ICostOrchestratorStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPipelinesAsync(ct))).RequireCaller();
 
@@ -57,7 +57,7 @@ public static class PipelineEndpoints
 
             var pipeline = await store.GetPipelineAsync(id, ct);
             return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await SubmitAsync(pipeline, body!.Input, body.Wait, context, grains, pipelines, ct);
-        }).RequireCaller();
+        }).RequireCaller().Documents<RunBody, RunRecord>(StatusCodes.Status202Accepted, StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
 
         app.MapPost("/v1/runs", async (HttpRequest request, HttpContext context, IGrainFactory grains, PipelineService pipelines, CancellationToken ct) =>
         {
@@ -74,7 +74,7 @@ public static class PipelineEndpoints
             }
 
             return await SubmitAsync(parsed.Pipeline!, body.Input, body.Wait, context, grains, pipelines, ct);
-        }).RequireCaller();
+        }).RequireCaller().Documents<InlineRunBody, RunRecord>(StatusCodes.Status202Accepted, StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status413PayloadTooLarge);
 
         app.MapPost("/v1/pipelines/{id}/explain", async (string id, HttpRequest request, ICostOrchestratorStore store, PipelineExplainer explainer, CancellationToken ct) =>
         {
@@ -86,7 +86,7 @@ public static class PipelineEndpoints
 
             var pipeline = await store.GetPipelineAsync(id, ct);
             return pipeline is null ? Problems.NotFound($"pipeline '{id}'") : await ExplainAsync(pipeline, body!.Input, explainer, ct);
-        }).RequireCaller();
+        }).RequireCaller().Documents<RunBody, PipelineExplanation>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
 
         app.MapPost("/v1/explain", async (HttpRequest request, PipelineService pipelines, PipelineExplainer explainer, CancellationToken ct) =>
         {
@@ -100,7 +100,7 @@ public static class PipelineEndpoints
             return parsed.IsValid
                 ? await ExplainAsync(parsed.Pipeline!, body.Input, explainer, ct)
                 : Problems.Validation("invalid_pipeline", parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
-        }).RequireCaller();
+        }).RequireCaller().Documents<InlineRunBody, PipelineExplanation>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
         app.MapGet("/v1/runs/{id}", async (string id, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
         {
@@ -143,7 +143,7 @@ public static class PipelineEndpoints
             }
 
             return Results.Ok(await grain.CancelAsync(ct));
-        }).RequireCaller();
+        }).RequireCaller().Answers<RunRecord>(StatusCodes.Status200OK, StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> SubmitAsync(PipelineDefinition pipeline, JsonElement? input, bool wait, HttpContext context, IGrainFactory grains, PipelineService pipelines, CancellationToken ct)

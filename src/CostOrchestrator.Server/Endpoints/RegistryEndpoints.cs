@@ -45,7 +45,7 @@ public static class RegistryEndpoints
 
             var errors = ProviderValidator.Validate(provider);
             return errors.Count > 0 ? Problems.Validation("invalid_provider", errors) : Results.Ok(await Registry(grains).UpsertProviderAsync(provider, ct));
-        }).RequireAdmin();
+        }).RequireAdmin().Documents<ProviderRecord, ProviderRecord>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
         app.MapMethods("/v1/providers/{id}", ["PATCH"], async (string id, HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
         {
@@ -66,7 +66,7 @@ public static class RegistryEndpoints
             }
 
             return await Registry(grains).UpdateProviderAsync(id, update, ct) is { } updated ? Results.Ok(updated) : Problems.NotFound($"provider '{id}'");
-        }).RequireAdmin();
+        }).RequireAdmin().Documents<ProviderUpdate, ProviderRecord>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
 
         app.MapDelete("/v1/providers/{id}", async (string id, IGrainFactory grains, CancellationToken ct) =>
             await Registry(grains).DeleteProviderAsync(id, ct) ? Results.NoContent() : Problems.NotFound($"provider '{id}'")).RequireAdmin();
