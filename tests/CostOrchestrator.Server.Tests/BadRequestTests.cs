@@ -24,6 +24,8 @@ public sealed class BadRequestTests(RunningNode node) : IClassFixture<RunningNod
         { "/v1/runs", """{ "pipeline": { "id": "x", "steps": [ { "name": "a", "invoke": { "capability": "warp-drive" } } ] } }""", "invalid_pipeline", "pipeline.steps[0].invoke.capability" },
         { "/v1/capabilities/llm-chat/invoke", """{ "inputs": { "prompt": "hi" }, "prefer": "priciest" }""", "invalid_request", "prefer" },
         { "/v1/capabilities/llm-chat/invoke", """{ "inputs": "hi" }""", "invalid_request", "inputs" },
+        { "/v1/capabilities/llm-chat/invoke", """{ "inputs": { "prompt": "hi" }, "budget_cents": 1e20 }""", "invalid_request", "budget_cents" },
+        { "/v1/reservations/any/commit", """{ "actual_cents": 1e20 }""", "invalid_request", "actual_cents" },
     };
 
     [Theory]

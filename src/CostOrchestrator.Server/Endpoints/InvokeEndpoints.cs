@@ -4,6 +4,7 @@ using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Invocation;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Core.Money;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Server.Hosting;
@@ -31,9 +32,9 @@ public static class InvokeEndpoints
                 return Problems.Invalid("inputs", "must be an object");
             }
 
-            if (body.BudgetCents is < 0)
+            if (body.BudgetCents is { } budgetCents && !Cents.IsValid(budgetCents))
             {
-                return Problems.Invalid("budget_cents", "must not be negative");
+                return Problems.Invalid("budget_cents", Cents.RangeText);
             }
 
             if (body.MinQuality is < 1 or > 3)
