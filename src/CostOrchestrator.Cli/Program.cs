@@ -10,4 +10,9 @@ root.Subcommands.Add(RemoteCommands.Runs());
 root.Subcommands.Add(RemoteCommands.Budgets());
 
 // `--input @file.json` names a JSON file; System.CommandLine would otherwise expand it as a response file.
-return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();
+var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
+// Bad input (an unknown flag, a missing value) exits 2 like every other bad input, after System.CommandLine has
+// printed every error and the usage; help itself still exits 0.
+var exit = await parsed.InvokeAsync();
+return parsed.Errors.Count > 0 ? 2 : exit;

@@ -66,4 +66,18 @@ public sealed class RunCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("--input: malformed JSON", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_UnknownFlags_AreEachReported_AndExit2_RunningNothing()
+    {
+        using var dir = new TempDirectory();
+
+        var (exit, _, stderr) = await CostorchProcess.RunAsync(TestContext.Current.CancellationToken,
+            "run", Sample("pipelines/llm-support-triage.json"), "--bogus", "1", "--colour", "red", "--data-dir", dir.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'--bogus'", stderr, StringComparison.Ordinal);
+        Assert.Contains("'--colour'", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "costorch.db")));
+    }
 }
