@@ -105,7 +105,7 @@ public sealed partial class PostgreSqlStore
         {
             return await TransactionAsync(async (tx, ct) =>
             {
-                await CreateSpendRowsAsync(tx, reservation.Targets.Select(Key), ct).ConfigureAwait(false);
+                await CreateSpendRowsAsync(tx, reservation.Targets.Select(BudgetRecords.KeyOf), ct).ConfigureAwait(false);
                 return await ReserveInTransactionAsync(tx, reservation, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -153,7 +153,7 @@ public sealed partial class PostgreSqlStore
                 var found = await QueryAsync(tx,
                     $"SELECT {ReservationColumns} FROM reservations WHERE reservation_id = ANY(@ids) ORDER BY reservation_id FOR UPDATE",
                     MapReservation, ct, TextArray("ids", [.. commits.Select(c => c.ReservationId).Distinct()])).ConfigureAwait(false);
-                await CreateSpendRowsAsync(tx, found.SelectMany(f => f.Targets).Select(Key), ct).ConfigureAwait(false);
+                await CreateSpendRowsAsync(tx, found.SelectMany(f => f.Targets).Select(BudgetRecords.KeyOf), ct).ConfigureAwait(false);
                 return (await EachInSavepointAsync(tx, commits, CommitInTransactionAsync, ct).ConfigureAwait(false), true);
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -186,8 +186,7 @@ public sealed partial class PostgreSqlStore
         var wasSettled = reservation.State == ReservationState.Unreconciled;
 
         // A settled reservation already moved its amount from reserved to charged: swap that amount for the actual.
-        await ApplySpendAsync(tx, targets.Select(t => (Key(t), Charged: wasSettled ? actual - amount : actual, Reserved: wasSettled ? 0L : -amount)), ct)
-            .ConfigureAwait(false);
+        await ApplySpendAsync(tx, BudgetRecords.OnCommit(targets, amount, actual, wasSettled), ct).ConfigureAwait(false);
         await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = @x WHERE reservation_id = @id", ct,
             Bigint("x", actual), Text("id", reservationId)).ConfigureAwait(false);
         if (wasSettled)
@@ -219,7 +218,7 @@ public sealed partial class PostgreSqlStore
             }
 
             var amount = Cents.ToMicros(f.Reservation.AmountCents);
-            await ApplySpendAsync(tx, f.Targets.Select(t => (Key(t), Charged: 0L, Reserved: -amount)), ct).ConfigureAwait(false);
+            await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, amount), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = @id", ct, Text("id", reservationId)).ConfigureAwait(false);
             return (f.Reservation with { State = ReservationState.Released }, true);
         }, cancellationToken);
@@ -253,11 +252,7 @@ public sealed partial class PostgreSqlStore
                 return ([], false);
             }
 
-            await ApplySpendAsync(tx, expired.SelectMany(e =>
-            {
-                var amount = Cents.ToMicros(e.Reservation.AmountCents);
-                return e.Targets.Select(t => (Key(t), Charged: amount, Reserved: -amount));
-            }), ct).ConfigureAwait(false);
+            await ApplySpendAsync(tx, expired.SelectMany(e => BudgetRecords.OnSettle(e.Targets, Cents.ToMicros(e.Reservation.AmountCents))), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = ANY(@ids)", ct,
                 TextArray("ids", [.. expired.Select(e => e.Reservation.ReservationId)])).ConfigureAwait(false);
             var settled = new List<Reservation>(expired.Count);
@@ -329,7 +324,7 @@ public sealed partial class PostgreSqlStore
         {
             return await TransactionAsync<IReadOnlyList<ReserveResult>>(async (tx, ct) =>
             {
-                await CreateSpendRowsAsync(tx, reservations.SelectMany(r => r.Targets).Select(Key), ct).ConfigureAwait(false);
+                await CreateSpendRowsAsync(tx, reservations.SelectMany(r => r.Targets).Select(BudgetRecords.KeyOf), ct).ConfigureAwait(false);
                 return (await EachInSavepointAsync(tx, reservations, ReserveInTransactionAsync, ct).ConfigureAwait(false), true);
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -425,7 +420,7 @@ public sealed partial class PostgreSqlStore
         }
 
         var amount = Cents.ToMicros(reservation.AmountCents);
-        await ApplySpendAsync(tx, reservation.Targets.Select(t => (Key(t), Charged: 0L, Reserved: amount)), ct).ConfigureAwait(false);
+        await ApplySpendAsync(tx, BudgetRecords.OnReserve(reservation.Targets, amount), ct).ConfigureAwait(false);
         var stored = new Reservation
         {
             ReservationId = reservation.ReservationId,
@@ -445,17 +440,10 @@ public sealed partial class PostgreSqlStore
         return (new ReserveResult { Reservation = stored }, true);
     }
 
-    /// <summary>
-    /// Adds to charged and reserved of spend rows, one statement per row in lock order (scope, window, start), in one round trip.
-    /// </summary>
-    private static async Task ApplySpendAsync(NpgsqlTransaction tx, IEnumerable<(SpendKey Key, long Charged, long Reserved)> deltas, CancellationToken ct)
+    /// <summary>Applies spend deltas, one statement per row in lock order (<see cref="BudgetRecords.PerRow"/>), in one round trip.</summary>
+    private static async Task ApplySpendAsync(NpgsqlTransaction tx, IEnumerable<SpendDelta> deltas, CancellationToken ct)
     {
-        var rows = deltas
-            .GroupBy(d => d.Key)
-            .Select(g => (g.Key, Charged: g.Sum(d => d.Charged), Reserved: g.Sum(d => d.Reserved)))
-            .Where(d => d.Charged != 0 || d.Reserved != 0)
-            .OrderBy(d => d.Key.Scope, StringComparer.Ordinal).ThenBy(d => d.Key.Window).ThenBy(d => d.Key.WindowStart)
-            .ToList();
+        var rows = BudgetRecords.PerRow(deltas);
         if (rows.Count == 0)
         {
             return;
@@ -476,9 +464,6 @@ public sealed partial class PostgreSqlStore
         cmd.CommandText = sql.ToString();
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
-
-    // Truncated to microseconds, as PostgreSQL keeps it, so two starts that are one row group as one key.
-    private static SpendKey Key(ReservationTarget target) => new(target.Scope, target.Window, StoreTime.Truncate(target.WindowStart));
 
     private static NpgsqlParameter[] KeyParameters(SpendKey key, string suffix) =>
         [Text("s" + suffix, key.Scope), Text("w" + suffix, StoreJson.EnumName(key.Window)), Time("ws" + suffix, key.WindowStart)];

@@ -137,12 +137,11 @@ public sealed partial class SqliteStore
         var amount = Cents.ToMicros(reservation.AmountCents);
         foreach (var target in reservation.Targets)
         {
-            var key = new SpendKey(target.Scope, target.Window, target.WindowStart);
-            await ExecuteAsync(tx,
-                "INSERT INTO budget_spend (scope, window_kind, window_start) VALUES ($s, $w, $ws) ON CONFLICT DO NOTHING;" +
-                "UPDATE budget_spend SET reserved = reserved + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
-                [.. SpendParameters(key), ("$a", amount)]).ConfigureAwait(false);
+            await ExecuteAsync(tx, "INSERT INTO budget_spend (scope, window_kind, window_start) VALUES ($s, $w, $ws) ON CONFLICT DO NOTHING", ct,
+                SpendParameters(BudgetRecords.KeyOf(target))).ConfigureAwait(false);
         }
+
+        await ApplySpendAsync(tx, BudgetRecords.OnReserve(reservation.Targets, amount), ct).ConfigureAwait(false);
 
         var stored = new Reservation
         {
@@ -189,14 +188,7 @@ public sealed partial class SqliteStore
         var amount = Cents.ToMicros(reservation.AmountCents);
         var actual = Cents.ToMicros(actualCents);
         var wasSettled = reservation.State == ReservationState.Unreconciled;
-        foreach (var target in OrderTargets(targets))
-        {
-            // A settled reservation already moved its amount from reserved to charged; swap it for the actual.
-            var sql = wasSettled
-                ? "UPDATE budget_spend SET charged = charged - $a + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws"
-                : "UPDATE budget_spend SET reserved = reserved - $a, charged = charged + $x WHERE scope = $s AND window_kind = $w AND window_start = $ws";
-            await ExecuteAsync(tx, sql, ct, [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount), ("$x", actual)]).ConfigureAwait(false);
-        }
+        await ApplySpendAsync(tx, BudgetRecords.OnCommit(targets, amount, actual, wasSettled), ct).ConfigureAwait(false);
 
         await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = $x WHERE reservation_id = $id", ct, ("$x", actual), ("$id", reservationId)).ConfigureAwait(false);
         var committed = reservation with { State = ReservationState.Committed, ActualCents = actualCents };
@@ -228,12 +220,7 @@ public sealed partial class SqliteStore
                 return (found?.Reservation, false);
             }
 
-            var amount = Cents.ToMicros(f.Reservation.AmountCents);
-            foreach (var target in OrderTargets(f.Targets))
-            {
-                await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved - $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
-                    [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount)]).ConfigureAwait(false);
-            }
+            await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, Cents.ToMicros(f.Reservation.AmountCents)), ct).ConfigureAwait(false);
 
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = $id", ct, ("$id", reservationId)).ConfigureAwait(false);
             return (f.Reservation with { State = ReservationState.Released }, true);
@@ -264,12 +251,7 @@ public sealed partial class SqliteStore
             var settled = new List<Reservation>(expired.Count);
             foreach (var (reservation, targets) in expired)
             {
-                var amount = Cents.ToMicros(reservation.AmountCents);
-                foreach (var target in OrderTargets(targets))
-                {
-                    await ExecuteAsync(tx, "UPDATE budget_spend SET reserved = reserved - $a, charged = charged + $a WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
-                        [.. SpendParameters(new SpendKey(target.Scope, target.Window, target.WindowStart)), ("$a", amount)]).ConfigureAwait(false);
-                }
+                await ApplySpendAsync(tx, BudgetRecords.OnSettle(targets, Cents.ToMicros(reservation.AmountCents)), ct).ConfigureAwait(false);
 
                 await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = $id", ct, ("$id", reservation.ReservationId)).ConfigureAwait(false);
                 await InsertLedgerAsync(tx, BudgetRecords.Settled(reservation, now), ct).ConfigureAwait(false);
@@ -318,8 +300,15 @@ public sealed partial class SqliteStore
             ("$to", query.To is { } t ? StoreTime.ToMicros(t) : null), ("$limit", query.Limit)).ConfigureAwait(false), cancellationToken);
     }
 
-    private static IEnumerable<ReservationTarget> OrderTargets(IEnumerable<ReservationTarget> targets) =>
-        targets.OrderBy(t => t.Scope, StringComparer.Ordinal).ThenBy(t => t.Window).ThenBy(t => t.WindowStart);
+    /// <summary>Applies spend deltas, one row at a time in lock order (<see cref="BudgetRecords.PerRow"/>).</summary>
+    private async Task ApplySpendAsync(SqliteTransaction tx, IEnumerable<SpendDelta> deltas, CancellationToken ct)
+    {
+        foreach (var row in BudgetRecords.PerRow(deltas))
+        {
+            await ExecuteAsync(tx, "UPDATE budget_spend SET charged = charged + $c, reserved = reserved + $r WHERE scope = $s AND window_kind = $w AND window_start = $ws", ct,
+                [.. SpendParameters(row.Key), ("$c", row.Charged), ("$r", row.Reserved)]).ConfigureAwait(false);
+        }
+    }
 
     private static (string, object?)[] SpendParameters(SpendKey key) =>
         [("$s", key.Scope), ("$w", StoreJson.EnumName(key.Window)), ("$ws", StoreTime.ToMicros(key.WindowStart))];
