@@ -241,7 +241,7 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
 
             if (update is not null)
             {
-                Providers[provider.ProviderId] = update with { Version = _state.State.Version + 1 };
+                Stage(update);
                 changed = true;
                 LogHealthChecked(provider.ProviderId, update.Health, update.HealthReason);
             }
@@ -277,11 +277,18 @@ public sealed partial class CapabilityRegistryGrain : Grain, ICapabilityRegistry
     private static bool IsFrom(ProviderRecord provider, string prefix) =>
         provider.HealthReason?.StartsWith(prefix, StringComparison.Ordinal) == true;
 
+    /// <summary>Puts a changed provider into the state under the version the next write gives the registry.</summary>
+    private ProviderRecord Stage(ProviderRecord record)
+    {
+        var staged = record with { Version = _state.State.Version + 1 };
+        Providers[staged.ProviderId] = staged;
+        return staged;
+    }
+
     /// <summary>Puts one provider into the state (a changed price into its history), writes it, tells the copies.</summary>
     private async Task<ProviderRecord> SaveAsync(ProviderRecord record, bool priceChanged, CancellationToken cancellationToken)
     {
-        var stored = record with { Version = _state.State.Version + 1 };
-        Providers[stored.ProviderId] = stored;
+        var stored = Stage(record);
         if (priceChanged)
         {
             if (!_state.State.PriceHistory.TryGetValue(stored.ProviderId, out var history))

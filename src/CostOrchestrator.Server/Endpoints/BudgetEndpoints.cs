@@ -167,12 +167,7 @@ public static class BudgetEndpoints
 
     // The caller sees its key as it sent it.
     private static Reservation? Unprefixed(Reservation? reservation, Reservation existing) =>
-        reservation is null ? null : reservation with { IdempotencyKey = StripNamespace(existing.IdempotencyKey) };
-
-    private static string StripNamespace(string key) =>
-        key.StartsWith("admin/", StringComparison.Ordinal) ? key["admin/".Length..]
-        : key.StartsWith("key:", StringComparison.Ordinal) && key.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash ? key[(slash + 1)..]
-        : key;
+        reservation is null ? null : reservation with { IdempotencyKey = Caller.WithoutNamespace(existing.IdempotencyKey) };
 
     // Every field of a reservation request checked before anything is asked of a governor; the first error names its field.
     private static IResult? ReservationRequestProblem(ReservationRequest body)

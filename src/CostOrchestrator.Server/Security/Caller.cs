@@ -21,7 +21,19 @@ public sealed record Caller
     /// Where this caller's idempotency keys live: each API key's apart from every other's and from the admin's, so a
     /// caller can never read, claim or collide with a reservation another caller made under the same key.
     /// </summary>
-    public string IdempotencyNamespace => Key is { } key ? $"key:{key.KeyId}/" : "admin/";
+    public string IdempotencyNamespace => Key is { } key ? $"{KeyNamespacePrefix}{key.KeyId}/" : AdminNamespace;
+
+    private const string AdminNamespace = "admin/";
+    private const string KeyNamespacePrefix = "key:";
+
+    /// <summary>An idempotency key as its caller sent it: <paramref name="stored"/> without the namespace it was kept in.</summary>
+    public static string WithoutNamespace(string stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return stored.StartsWith(AdminNamespace, StringComparison.Ordinal) ? stored[AdminNamespace.Length..]
+            : stored.StartsWith(KeyNamespacePrefix, StringComparison.Ordinal) && stored.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash ? stored[(slash + 1)..]
+            : stored;
+    }
 
     // Kinds a key is bound by: a key for team:media may not name another team, org, project, user or work item.
     private static readonly string[] _boundKinds = ["org", "team", "project", "user", "work-item"];
