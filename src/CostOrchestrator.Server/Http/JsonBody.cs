@@ -28,67 +28,53 @@ public static partial class JsonBody
             return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "the request body is larger than the node accepts"));
         }
 
-        // Decoding would turn invalid bytes into U+FFFD, so two different keys could arrive as one; and PostgreSQL
-        // cannot store U+0000 where SQLite can. Both are refused here, for every field, before anything is parsed.
-        if (BadString(bytes) is { } bad)
-        {
-            return (null, Problems.Validation("invalid_request", [new Core.Pipelines.FieldError(bad.Field, bad.Message)]));
-        }
-
-        return Parse<T>(System.Text.Encoding.UTF8.GetString(bytes));
+        return Parse<T>(bytes);
     }
 
     /// <summary>
     /// The first JSON string (name or value) that is not valid UTF-8 or contains U+0000, with its path
-    /// (<c>chain[1]</c>, <c>idempotency_key</c>); null when every string is fine or the body is not JSON at all
-    /// (the parser names that).
+    /// (<c>chain[1]</c>, <c>idempotency_key</c>); null when every string is fine. Throws <see cref="JsonException"/>
+    /// where the body is not JSON.
     /// </summary>
     public static (string Field, string Message)? BadString(ReadOnlySpan<byte> utf8)
     {
         var path = new List<(string? Property, int Index, bool Array)>();
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-        try
+        while (reader.Read())
         {
-            while (reader.Read())
+            switch (reader.TokenType)
             {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject:
-                    case JsonTokenType.StartArray:
-                        Advance(path);
-                        path.Add((null, -1, reader.TokenType == JsonTokenType.StartArray));
-                        break;
-                    case JsonTokenType.EndObject:
-                    case JsonTokenType.EndArray:
-                        path.RemoveAt(path.Count - 1);
-                        break;
-                    case JsonTokenType.PropertyName:
-                        var name = Text(ref reader);
-                        if (name is null || name.Contains('\0', StringComparison.Ordinal))
-                        {
-                            return (Path(path, "(a field name)"), name is null ? "is not valid UTF-8" : "must not contain U+0000");
-                        }
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    Advance(path);
+                    path.Add((null, -1, reader.TokenType == JsonTokenType.StartArray));
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    path.RemoveAt(path.Count - 1);
+                    break;
+                case JsonTokenType.PropertyName:
+                    var name = Text(ref reader);
+                    if (name is null || name.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return (Path(path, "(a field name)"), name is null ? "is not valid UTF-8" : "must not contain U+0000");
+                    }
 
-                        path[^1] = (name, -1, false);
-                        break;
-                    case JsonTokenType.String:
-                        Advance(path);
-                        var value = Text(ref reader);
-                        if (value is null || value.Contains('\0', StringComparison.Ordinal))
-                        {
-                            return (Path(path, null), value is null ? "is not valid UTF-8" : "must not contain U+0000");
-                        }
+                    path[^1] = (name, -1, false);
+                    break;
+                case JsonTokenType.String:
+                    Advance(path);
+                    var value = Text(ref reader);
+                    if (value is null || value.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return (Path(path, null), value is null ? "is not valid UTF-8" : "must not contain U+0000");
+                    }
 
-                        break;
-                    default:
-                        Advance(path);
-                        break;
-                }
+                    break;
+                default:
+                    Advance(path);
+                    break;
             }
-        }
-        catch (JsonException)
-        {
-            return null;
         }
 
         return null;
@@ -133,26 +119,34 @@ public static partial class JsonBody
         }
     }
 
-    public static (T? Value, IResult? Problem) Parse<T>(string text) where T : class
+    /// <summary>
+    /// Parses a body in two passes: one reader pass for syntax and for every string (decoding would turn invalid bytes
+    /// into U+FFFD, so two different keys could arrive as one; PostgreSQL cannot store U+0000 where SQLite can), then
+    /// the strict deserialization that names unknown, missing and mistyped fields.
+    /// </summary>
+    public static (T? Value, IResult? Problem) Parse<T>(ReadOnlySpan<byte> utf8) where T : class
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (utf8.IsEmpty || utf8.TrimStart(" \t\r\n"u8).IsEmpty)
         {
             return (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", "a JSON body is required")]));
         }
 
         try
         {
-            // Syntax first, so malformed JSON and a well-formed body with a bad field get different codes.
-            using var _ = JsonDocument.Parse(text);
+            if (BadString(utf8) is { } bad)
+            {
+                return (null, Problems.Validation("invalid_request", [new Core.Pipelines.FieldError(bad.Field, bad.Message)]));
+            }
         }
         catch (JsonException ex)
         {
+            // Syntax first, so malformed JSON and a well-formed body with a bad field get different codes.
             return (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}")]));
         }
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(text, _strict);
+            var value = JsonSerializer.Deserialize<T>(utf8, _strict);
             return value is null
                 ? (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", "the body must be a JSON object")]))
                 : (value, null);
