@@ -69,7 +69,7 @@ internal sealed class Problem
     /// <summary>The denial carried by a 402 <c>budget_exceeded</c>, or null when the body does not have its fields.</summary>
     public BudgetDenial? ToDenial()
     {
-        if (Code != "budget_exceeded" || String("scope") is not { } scope || String("window") is not { } window)
+        if (Code != Abstractions.Pipelines.RunErrorCodes.BudgetExceeded || String("scope") is not { } scope || String("window") is not { } window)
         {
             return null;
         }

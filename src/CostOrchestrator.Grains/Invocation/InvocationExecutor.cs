@@ -89,13 +89,13 @@ public sealed partial class InvocationExecutor
         var decision = Decorate(route.Decision, attempt);
         if (attempt.ProviderFailed)
         {
-            return Fail("provider_failed", $"every provider for '{context.Capability}' failed; last error: {attempt.LastError}", context, decision) with { RetriesUsed = attempt.Retries };
+            return Fail(RunErrorCodes.ProviderFailed, $"every provider for '{context.Capability}' failed; last error: {attempt.LastError}", context, decision) with { RetriesUsed = attempt.Retries };
         }
 
         var budgetLimited = attempt.Denial is not null || route.Decision.Candidates.Any(c => c.BudgetLimited);
         if (!budgetLimited)
         {
-            return Fail("no_provider", $"no provider for '{context.Capability}' is available: {Reasons(route.Decision)}", context, decision);
+            return Fail(RunErrorCodes.NoProvider, $"no provider for '{context.Capability}' is available: {Reasons(route.Decision)}", context, decision);
         }
 
         var budgetError = await BudgetErrorAsync(context, request!, route.Decision, attempt, cancellationToken).ConfigureAwait(false);
@@ -152,7 +152,7 @@ public sealed partial class InvocationExecutor
         }, cancellationToken).ConfigureAwait(false);
         if (reservation.Denial is { } denial)
         {
-            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "budget_exceeded", Scope = denial.Scope, Message = denial.Message, Denial = denial } };
+            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = RunErrorCodes.BudgetExceeded, Scope = denial.Scope, Message = denial.Message, Denial = denial } };
         }
 
         onStart?.Invoke(provider, worstCase);
@@ -192,7 +192,7 @@ public sealed partial class InvocationExecutor
             // Nothing reached the client and the upstream failed: nothing was used, give the head-room back.
             await reservations.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
             await _registry.ReportOutcomeAsync(provider, false, latencyMs, CancellationToken.None).ConfigureAwait(false);
-            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = "provider_failed", Message = result.Error ?? "the upstream stream failed" } };
+            return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = RunErrorCodes.ProviderFailed, Message = result.Error ?? "the upstream stream failed" } };
         }
 
         // Charged for what was used: the final usage, or the tokens streamed before the client went away.
@@ -230,7 +230,7 @@ public sealed partial class InvocationExecutor
 
         if (providers.Count == 0)
         {
-            return (null, Fail("no_provider", $"no provider is registered for capability '{context.Capability}'", context, decision: null));
+            return (null, Fail(RunErrorCodes.NoProvider, $"no provider is registered for capability '{context.Capability}'", context, decision: null));
         }
 
         var baseChain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, providerId: null, context.RunId);
@@ -478,7 +478,7 @@ public sealed partial class InvocationExecutor
         var where = context.Step is null ? $"'{context.Capability}'" : $"step '{context.Step}' ({context.Capability})";
         if (attempt.Denial is { } denial)
         {
-            return new RunError { Code = "budget_exceeded", Step = context.Step, Scope = denial.Scope, Message = $"{where}: {denial.Message}", Denial = denial };
+            return new RunError { Code = RunErrorCodes.BudgetExceeded, Step = context.Step, Scope = denial.Scope, Message = $"{where}: {denial.Message}", Denial = denial };
         }
 
         var limited = decision.Candidates.Where(c => c.BudgetLimited).ToList();
@@ -487,7 +487,7 @@ public sealed partial class InvocationExecutor
         var cap = context.StepBudgetCents is { } c ? $" within budget_cents {c.ToString(CultureInfo.InvariantCulture)}¢" : string.Empty;
         return new RunError
         {
-            Code = "budget_exceeded",
+            Code = RunErrorCodes.BudgetExceeded,
             Step = context.Step,
             Scope = scope,
             Field = context.StepBudgetCents is null || scope is not null ? null : "budget_cents",

@@ -180,7 +180,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
             return _record;
         }
 
-        await SaveAsync(record with { Status = RunStatus.Cancelled, CompletedAt = _time.GetUtcNow(), Error = new RunError { Code = "cancelled", Message = "cancelled by a caller" } }, CancellationToken.None).ConfigureAwait(true);
+        await SaveAsync(record with { Status = RunStatus.Cancelled, CompletedAt = _time.GetUtcNow(), Error = new RunError { Code = RunErrorCodes.Cancelled, Message = "cancelled by a caller" } }, CancellationToken.None).ConfigureAwait(true);
         return _record;
     }
 
@@ -296,7 +296,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         }
         catch (OperationCanceledException) when (cancelToken.IsCancellationRequested && _cancelRequested)
         {
-            await FinishAsync(RunStatus.Cancelled, new RunError { Code = "cancelled", Message = "cancelled by a caller" }, output: null).ConfigureAwait(true);
+            await FinishAsync(RunStatus.Cancelled, new RunError { Code = RunErrorCodes.Cancelled, Message = "cancelled by a caller" }, output: null).ConfigureAwait(true);
         }
         catch (OperationCanceledException) when (cancelToken.IsCancellationRequested)
         {
@@ -304,7 +304,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            await FinishAsync(RunStatus.Failed, new RunError { Code = "limit_exceeded", Field = "limits.timeout_seconds", Message = $"the run exceeded limits.timeout_seconds ({limits.TimeoutSeconds}s)" }, output: null).ConfigureAwait(true);
+            await FinishAsync(RunStatus.Failed, new RunError { Code = RunErrorCodes.LimitExceeded, Field = "limits.timeout_seconds", Message = $"the run exceeded limits.timeout_seconds ({limits.TimeoutSeconds}s)" }, output: null).ConfigureAwait(true);
         }
     }
 
@@ -322,12 +322,12 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
             var (list, error) = TemplateEngine.RenderString(forEach, baseContext);
             if (error is not null || list is not { ValueKind: JsonValueKind.Array })
             {
-                return Fail(index, RunStatus.Failed, new RunError { Code = "invalid_input", Step = step.Name, Field = field + ".for_each", Message = error ?? "for_each must resolve to a list" });
+                return Fail(index, RunStatus.Failed, new RunError { Code = RunErrorCodes.InvalidInput, Step = step.Name, Field = field + ".for_each", Message = error ?? "for_each must resolve to a list" });
             }
 
             if (list.Value.GetArrayLength() > pipeline.Limits.MaxFanout)
             {
-                return Fail(index, RunStatus.Failed, new RunError { Code = "limit_exceeded", Step = step.Name, Field = "limits.max_fanout", Message = $"step '{step.Name}' fans out to {list.Value.GetArrayLength()} items, over limits.max_fanout {pipeline.Limits.MaxFanout}" });
+                return Fail(index, RunStatus.Failed, new RunError { Code = RunErrorCodes.LimitExceeded, Step = step.Name, Field = "limits.max_fanout", Message = $"step '{step.Name}' fans out to {list.Value.GetArrayLength()} items, over limits.max_fanout {pipeline.Limits.MaxFanout}" });
             }
 
             items = list.Value.EnumerateArray().Select(e => (JsonElement?)e.Clone()).ToList();
@@ -351,18 +351,18 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
             var run = _record!;
             if (run.InvocationsUsed >= pipeline.Limits.MaxSteps)
             {
-                return Fail(index, RunStatus.Failed, new RunError { Code = "limit_exceeded", Step = step.Name, Field = "limits.max_steps", Message = $"the run reached limits.max_steps ({pipeline.Limits.MaxSteps} invocations)" });
+                return Fail(index, RunStatus.Failed, new RunError { Code = RunErrorCodes.LimitExceeded, Step = step.Name, Field = "limits.max_steps", Message = $"the run reached limits.max_steps ({pipeline.Limits.MaxSteps} invocations)" });
             }
 
             if (run.TokensUsed >= pipeline.Limits.MaxTokens)
             {
-                return Fail(index, RunStatus.Failed, new RunError { Code = "limit_exceeded", Step = step.Name, Field = "limits.max_tokens", Message = $"the run reached limits.max_tokens ({pipeline.Limits.MaxTokens})" });
+                return Fail(index, RunStatus.Failed, new RunError { Code = RunErrorCodes.LimitExceeded, Step = step.Name, Field = "limits.max_tokens", Message = $"the run reached limits.max_tokens ({pipeline.Limits.MaxTokens})" });
             }
 
             var (inputs, templateError) = TemplateEngine.Render(invoke.Inputs, baseContext with { Item = items[item], Index = invoke.ForEach is null ? null : item });
             if (templateError is not null)
             {
-                return Fail(index, RunStatus.Failed, new RunError { Code = "invalid_input", Step = step.Name, Field = field + ".inputs", Message = $"step '{step.Name}': {templateError}" });
+                return Fail(index, RunStatus.Failed, new RunError { Code = RunErrorCodes.InvalidInput, Step = step.Name, Field = field + ".inputs", Message = $"step '{step.Name}': {templateError}" });
             }
 
             var retriesUsed = run.RetriesUsed;
@@ -425,7 +425,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
                 return null;
             }
 
-            var budget = outcome.Error?.Code == "budget_exceeded";
+            var budget = outcome.Error?.Code == RunErrorCodes.BudgetExceeded;
             var error = outcome.Error! with { Field = outcome.Error!.Field is { } f ? $"{field}.{f}" : null };
             return Fail(index, budget ? RunStatus.BudgetRejected : RunStatus.Failed, error, budget ? StepStatus.BudgetRejected : StepStatus.Failed);
         }

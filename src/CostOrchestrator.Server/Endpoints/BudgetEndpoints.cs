@@ -50,7 +50,7 @@ public static class BudgetEndpoints
             var policy = new BudgetPolicy { Scope = scope, Windows = body!.Windows, Thresholds = body.Thresholds ?? BudgetThresholds.Default, OverdraftCents = body.OverdraftCents };
             var errors = BudgetPolicyValidator.Validate(policy);
             return errors.Count > 0
-                ? Problems.Validation("invalid_budget", errors)
+                ? Problems.Validation(ErrorCodes.InvalidBudget, errors)
                 : Results.Ok(await grains.GetGrain<IBudgetGovernorGrain>(scope).SetPolicyAsync(policy, ct));
         }).RequireAdmin().Documents<BudgetPolicyBody, ScopeBudget>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
@@ -190,9 +190,9 @@ public static class BudgetEndpoints
             return Problems.Invalid("amount_cents", Cents.RangeText);
         }
 
-        if (string.IsNullOrWhiteSpace(body.IdempotencyKey) || body.IdempotencyKey.Length > 200 || body.IdempotencyKey.Any(char.IsControl))
+        if (!IdempotencyKeys.IsValid(body.IdempotencyKey))
         {
-            return Problems.Invalid("idempotency_key", "is required: 1-200 characters, no control characters");
+            return Problems.Invalid("idempotency_key", "is required and " + IdempotencyKeys.RuleText);
         }
 
         return null;

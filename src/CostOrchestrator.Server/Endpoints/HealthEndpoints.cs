@@ -26,7 +26,7 @@ public static class HealthEndpoints
             }
             catch (StoreUnavailableException ex)
             {
-                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "store_unavailable", ex.Message);
+                return Problems.Of(ErrorCodes.StoreUnavailable, ex.Message);
             }
         });
         app.MapGet("/metrics", async (IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) => Results.Text(await RenderMetricsAsync(grains, store, ct), "text/plain; version=0.0.4"));

@@ -45,7 +45,13 @@ public static class InvokeEndpoints
             var capabilities = await pipelines.CapabilitiesAsync(ct);
             if (!capabilities.Contains(capability))
             {
-                return Problems.Of(StatusCodes.Status404NotFound, "unknown_capability", $"no provider serves '{capability}'", "capability");
+                return Problems.Of(ErrorCodes.UnknownCapability, $"no provider serves '{capability}'", "capability");
+            }
+
+            var (key, keyError) = RequestHeaders.IdempotencyKeyOrNew(request);
+            if (keyError is not null)
+            {
+                return Problems.Invalid(keyError.Header, keyError.Message);
             }
 
             var (scopes, scopeError) = ScopeBinding.Apply(body.Scopes, context.Caller());
@@ -59,7 +65,6 @@ public static class InvokeEndpoints
                 return Problems.Forbidden("this key may not charge these scopes");
             }
 
-            var key = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
             var outcome = await executor.InvokeAsync(new InvocationContext
             {
                 Capability = capability,

@@ -11,6 +11,7 @@ using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Server.Hosting;
+using CostOrchestrator.Server.Http;
 using CostOrchestrator.Server.Security;
 
 namespace CostOrchestrator.Server.Endpoints;
@@ -43,10 +44,19 @@ public static partial class OpenAiEndpoints
             }
 
             var model = body!["model"]?.GetValue<string>() ?? "auto";
-            var (scopes, scopeError) = RequestScopes(request, context.Caller());
+            var (requested, headerError) = RequestHeaders.BudgetScopes(request);
+            var (complexity, complexityError) = RequestHeaders.Complexity(request);
+            var (useCache, cacheError) = RequestHeaders.UseCache(request);
+            var (idempotencyKey, keyError) = RequestHeaders.IdempotencyKeyOrNew(request);
+            if ((headerError ?? complexityError ?? cacheError ?? keyError) is { } invalidHeader)
+            {
+                return GatewayErrors.Error(GatewayErrors.InvalidHeader, invalidHeader.ToString(), invalidHeader.Header);
+            }
+
+            var (scopes, scopeError) = ScopeBinding.Apply(requested, context.Caller());
             if (scopeError is not null)
             {
-                return OpenAiError(StatusCodes.Status403Forbidden, scopeError, "permission_denied", "forbidden");
+                return GatewayErrors.Error(GatewayErrors.Forbidden, scopeError);
             }
 
             // This silo's copy of the registry: no grain call on the request path.
@@ -57,13 +67,13 @@ public static partial class OpenAiEndpoints
                 only = providers.Where(p => p.ProviderId == model || p.Model == model).Select(p => p.ProviderId).ToList();
                 if (only.Count == 0)
                 {
-                    return OpenAiError(StatusCodes.Status404NotFound, $"The model '{model}' does not exist; use 'auto', '{Capability}' or one of GET /v1/models.", "invalid_request_error", "model_not_found", "model");
+                    return GatewayErrors.Error(GatewayErrors.ModelNotFound, $"The model '{model}' does not exist; use 'auto', '{Capability}' or one of GET /v1/models.", "model");
                 }
             }
 
             if (!context.Caller().CanCharge(ScopeChain.For(scopes, null, Capability, null, null)))
             {
-                return OpenAiError(StatusCodes.Status403Forbidden, "this key may not charge these scopes", "permission_denied", "forbidden");
+                return GatewayErrors.Error(GatewayErrors.Forbidden, "this key may not charge these scopes");
             }
 
             var stream = body["stream"]?.GetValue<bool>() == true;
@@ -74,11 +84,11 @@ public static partial class OpenAiEndpoints
             {
                 Capability = Capability,
                 Inputs = inputs,
-                MinQuality = Router.QualityFor(Complexity(request), null),
+                MinQuality = Router.QualityFor(complexity, null),
                 Scopes = scopes,
                 OnlyProviders = only,
-                UseCache = request.Headers["X-Cache"].ToString() != "off",
-                IdempotencyPrefix = "chat/" + context.Caller().IdempotencyNamespace + (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N")),
+                UseCache = useCache,
+                IdempotencyPrefix = "chat/" + context.Caller().IdempotencyNamespace + idempotencyKey,
             };
 
             if (stream)
@@ -93,13 +103,7 @@ public static partial class OpenAiEndpoints
             var outcome = await executor.InvokeAsync(invocation, ct);
             if (!outcome.Succeeded)
             {
-                var status = outcome.Error!.Code switch
-                {
-                    "budget_exceeded" => StatusCodes.Status402PaymentRequired,
-                    "no_provider" => StatusCodes.Status503ServiceUnavailable,
-                    _ => StatusCodes.Status502BadGateway,
-                };
-                return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope, denial: outcome.Error.Denial);
+                return GatewayErrors.FromRunError(outcome.Error!);
             }
 
             var record = outcome.Record!;
@@ -165,8 +169,7 @@ public static partial class OpenAiEndpoints
 
         if (!outcome.Succeeded && !response.HasStarted)
         {
-            var status = outcome.Error!.Code == "budget_exceeded" ? StatusCodes.Status402PaymentRequired : StatusCodes.Status502BadGateway;
-            return OpenAiError(status, outcome.Error.Message, status == StatusCodes.Status402PaymentRequired ? "insufficient_quota" : "api_error", outcome.Error.Code, scope: outcome.Error.Scope, denial: outcome.Error.Denial);
+            return GatewayErrors.FromRunError(outcome.Error!);
         }
 
         if (outcome.Record is { } record && !ct.IsCancellationRequested)
@@ -209,7 +212,7 @@ public static partial class OpenAiEndpoints
             .AuthenticateAsync(http.Request, http.RequestServices.GetRequiredService<ICostOrchestratorStore>(), http.RequestAborted);
         if (!caller.IsAuthenticated)
         {
-            return OpenAiError(StatusCodes.Status401Unauthorized, "Incorrect or missing API key: send 'Authorization: Bearer <key>'.", "invalid_request_error", "invalid_api_key");
+            return GatewayErrors.Error(GatewayErrors.InvalidApiKey, "Incorrect or missing API key: send 'Authorization: Bearer <key>'.");
         }
 
         http.Items["costorch.caller"] = caller;
@@ -225,76 +228,43 @@ public static partial class OpenAiEndpoints
         }
         catch (JsonException ex)
         {
-            return (null, OpenAiError(StatusCodes.Status400BadRequest, $"We could not parse the JSON body of your request: {ex.Message}", "invalid_request_error", "invalid_json"));
+            return (null, GatewayErrors.Error(GatewayErrors.InvalidJson, $"We could not parse the JSON body of your request: {ex.Message}"));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, OpenAiError(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", "invalid_request_error", "payload_too_large"));
+            return (null, GatewayErrors.Error(GatewayErrors.PayloadTooLarge, "The request body is too large."));
         }
 
         if (node is not JsonObject body)
         {
-            return (null, OpenAiError(StatusCodes.Status400BadRequest, "The body must be a JSON object.", "invalid_request_error", "invalid_json"));
+            return (null, GatewayErrors.Error(GatewayErrors.InvalidJson, "The body must be a JSON object."));
         }
 
         if (body["messages"] is not JsonArray { Count: > 0 })
         {
-            return (null, OpenAiError(StatusCodes.Status400BadRequest, "'messages' is required and must be a non-empty array.", "invalid_request_error", "missing_required_parameter", "messages"));
+            return (null, GatewayErrors.Error(GatewayErrors.MissingRequiredParameter, "'messages' is required and must be a non-empty array.", "messages"));
         }
 
         if (body["model"] is { } model && model.GetValueKind() != JsonValueKind.String)
         {
-            return (null, OpenAiError(StatusCodes.Status400BadRequest, "'model' must be a string.", "invalid_request_error", "invalid_type", "model"));
+            return (null, GatewayErrors.Error(GatewayErrors.InvalidType, "'model' must be a string.", "model"));
         }
 
         if (body["stream"] is { } stream && stream.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
         {
-            return (null, OpenAiError(StatusCodes.Status400BadRequest, "'stream' must be a boolean.", "invalid_request_error", "invalid_type", "stream"));
+            return (null, GatewayErrors.Error(GatewayErrors.InvalidType, "'stream' must be a boolean.", "stream"));
         }
 
         foreach (var name in new[] { "max_tokens", "max_completion_tokens" })
         {
             if (body[name] is { } max && (max.GetValueKind() != JsonValueKind.Number || !long.TryParse(max.ToJsonString(), out var value) || value < 1))
             {
-                return (null, OpenAiError(StatusCodes.Status400BadRequest, $"'{name}' must be a positive integer.", "invalid_request_error", "invalid_value", name));
+                return (null, GatewayErrors.Error(GatewayErrors.InvalidValue, $"'{name}' must be a positive integer.", name));
             }
         }
 
         return (body, null);
     }
-
-    private static (Abstractions.Pipelines.PipelineScopes? Scopes, string? Error) RequestScopes(HttpRequest request, Caller caller)
-    {
-        var scopes = new Abstractions.Pipelines.PipelineScopes();
-        foreach (var scope in request.Headers["X-Budget-Scope"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
-        {
-            var colon = scope.IndexOf(':', StringComparison.Ordinal);
-            var (kind, value) = colon > 0 ? (scope[..colon], scope[(colon + 1)..]) : (scope, string.Empty);
-            scopes = kind switch
-            {
-                "org" => scopes with { Org = value },
-                "team" => scopes with { Team = value },
-                "project" => scopes with { Project = value },
-                "user" => scopes with { User = value },
-                "work-item" => scopes with { WorkItem = value },
-                _ => null!,
-            };
-            if (scopes is null || value.Length == 0)
-            {
-                return (null, $"X-Budget-Scope: '{scope}' must be org:, team:, project:, user: or work-item: followed by a value");
-            }
-        }
-
-        return ScopeBinding.Apply(scopes, caller);
-    }
-
-    private static TaskComplexity? Complexity(HttpRequest request) => request.Headers["X-Task-Complexity"].ToString() switch
-    {
-        "simple" => TaskComplexity.Simple,
-        "moderate" => TaskComplexity.Moderate,
-        "complex" => TaskComplexity.Complex,
-        _ => null,
-    };
 
     private static JsonObject Completion(JsonElement result, string id, string model, Abstractions.Budget.TokenCounts? tokens, JsonElement inputs)
     {
@@ -350,20 +320,5 @@ public static partial class OpenAiEndpoints
         }
 
         await response.WriteAsync("data: [DONE]\n\n", ct);
-    }
-
-    // OpenAI's error shape; a budget refusal adds who refused (window, spent, reserved, limit, requested) beside scope.
-    private static IResult OpenAiError(int status, string message, string type, string code, string? param = null, string? scope = null, BudgetDenial? denial = null)
-    {
-        var error = new Dictionary<string, object?> { ["message"] = message, ["type"] = type, ["code"] = code, ["param"] = param, ["scope"] = scope };
-        if (denial is not null)
-        {
-            foreach (var (field, value) in Http.Problems.DenialFields(denial))
-            {
-                error[field] = value;
-            }
-        }
-
-        return Results.Json(new { error }, statusCode: status);
     }
 }

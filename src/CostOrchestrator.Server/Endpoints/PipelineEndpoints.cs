@@ -24,18 +24,18 @@ public static class PipelineEndpoints
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                return Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "the request body is larger than the node accepts");
+                return Problems.Of(ErrorCodes.PayloadTooLarge, "the request body is larger than the node accepts");
             }
 
             var parsed = await pipelines.ParseAsync(document, id, ct);
             if (!parsed.IsValid)
             {
-                return Problems.Validation("invalid_pipeline", parsed.Errors);
+                return Problems.Validation(ErrorCodes.InvalidPipeline, parsed.Errors);
             }
 
             if (parsed.Pipeline!.Id != id)
             {
-                return Problems.Validation("invalid_pipeline", [new FieldError("id", $"'{parsed.Pipeline.Id}' does not match the path ('{id}')")]);
+                return Problems.Validation(ErrorCodes.InvalidPipeline, [new FieldError("id", $"'{parsed.Pipeline.Id}' does not match the path ('{id}')")]);
             }
 
             await pipelines.SaveAsync(parsed.Pipeline, ct);
@@ -70,7 +70,7 @@ public static class PipelineEndpoints
             var parsed = await pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
             if (!parsed.IsValid)
             {
-                return Problems.Validation("invalid_pipeline", parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
+                return Problems.Validation(ErrorCodes.InvalidPipeline, parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
             }
 
             return await SubmitAsync(parsed.Pipeline!, body.Input, body.Wait, context, grains, pipelines, ct);
@@ -99,7 +99,7 @@ public static class PipelineEndpoints
             var parsed = await pipelines.ParseAsync(body!.Pipeline.GetRawText(), null, ct);
             return parsed.IsValid
                 ? await ExplainAsync(parsed.Pipeline!, body.Input, explainer, ct)
-                : Problems.Validation("invalid_pipeline", parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
+                : Problems.Validation(ErrorCodes.InvalidPipeline, parsed.Errors.Select(e => e with { Field = "pipeline." + e.Field.TrimStart('$').TrimStart('.') }).ToList());
         }).RequireCaller().Documents<InlineRunBody, PipelineExplanation>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
         app.MapGet("/v1/runs/{id}", async (string id, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
@@ -163,7 +163,7 @@ public static class PipelineEndpoints
         var submitted = await pipelines.SubmitAsync(bound, input, null, ct);
         if (submitted.Run is null)
         {
-            return Problems.Validation("invalid_pipeline", submitted.Errors);
+            return Problems.Validation(ErrorCodes.InvalidPipeline, submitted.Errors);
         }
 
         if (!wait)
@@ -178,7 +178,7 @@ public static class PipelineEndpoints
     {
         var errors = PipelineParser.ValidateInput(pipeline, input);
         return errors.Count > 0
-            ? Problems.Validation("invalid_pipeline", errors)
+            ? Problems.Validation(ErrorCodes.InvalidPipeline, errors)
             : Results.Ok(await explainer.ExplainAsync(pipeline, input, ct));
     }
 

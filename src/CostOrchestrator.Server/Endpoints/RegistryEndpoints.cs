@@ -44,7 +44,7 @@ public static class RegistryEndpoints
             }
 
             var errors = ProviderValidator.Validate(provider);
-            return errors.Count > 0 ? Problems.Validation("invalid_provider", errors) : Results.Ok(await Registry(grains).UpsertProviderAsync(provider, ct));
+            return errors.Count > 0 ? Problems.Validation(ErrorCodes.InvalidProvider, errors) : Results.Ok(await Registry(grains).UpsertProviderAsync(provider, ct));
         }).RequireAdmin().Documents<ProviderRecord, ProviderRecord>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
 
         app.MapMethods("/v1/providers/{id}", ["PATCH"], async (string id, HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
@@ -62,7 +62,7 @@ public static class RegistryEndpoints
 
             if (update.CostModel is { } price && ProviderValidator.ValidateCostModel(price) is { Count: > 0 } errors)
             {
-                return Problems.Validation("invalid_provider", errors);
+                return Problems.Validation(ErrorCodes.InvalidProvider, errors);
             }
 
             return await Registry(grains).UpdateProviderAsync(id, update, ct) is { } updated ? Results.Ok(updated) : Problems.NotFound($"provider '{id}'");

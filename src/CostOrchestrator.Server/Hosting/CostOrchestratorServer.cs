@@ -199,9 +199,9 @@ public static class CostOrchestratorServer
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var result = error switch
         {
-            StoreUnavailableException => Problems.Of(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "the store is unavailable; nothing was charged or approved; retry"),
-            ArgumentException argument => Problems.Of(StatusCodes.Status400BadRequest, "invalid_request", argument.Message),
-            _ => Problems.Of(StatusCodes.Status500InternalServerError, "internal_error", "unexpected error; see the node's log"),
+            StoreUnavailableException => Problems.Of(ErrorCodes.StoreUnavailable, "the store is unavailable; nothing was charged or approved; retry"),
+            ArgumentException argument => Problems.Of(ErrorCodes.InvalidRequest, argument.Message),
+            _ => Problems.Of(ErrorCodes.InternalError, "unexpected error; see the node's log"),
         };
         if (error is StoreUnavailableException)
         {

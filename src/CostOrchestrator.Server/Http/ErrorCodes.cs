@@ -1,3 +1,5 @@
+using CostOrchestrator.Abstractions.Pipelines;
+
 namespace CostOrchestrator.Server.Http;
 
 /// <summary>
@@ -15,12 +17,12 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string NotFound = "not_found";
     public const string UnknownCapability = "unknown_capability";
-    public const string BudgetExceeded = "budget_exceeded";
+    public const string BudgetExceeded = RunErrorCodes.BudgetExceeded;
     public const string IdempotencyConflict = "idempotency_conflict";
     public const string ReservationStateConflict = "reservation_state_conflict";
     public const string PayloadTooLarge = "payload_too_large";
-    public const string NoProvider = "no_provider";
-    public const string ProviderFailed = "provider_failed";
+    public const string NoProvider = RunErrorCodes.NoProvider;
+    public const string ProviderFailed = RunErrorCodes.ProviderFailed;
     public const string StoreUnavailable = "store_unavailable";
     public const string InternalError = "internal_error";
 

@@ -25,7 +25,7 @@ public static partial class JsonBody
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "the request body is larger than the node accepts"));
+            return (null, Problems.Of(ErrorCodes.PayloadTooLarge, "the request body is larger than the node accepts"));
         }
 
         return Parse<T>(bytes);
@@ -128,33 +128,33 @@ public static partial class JsonBody
     {
         if (utf8.IsEmpty || utf8.TrimStart(" \t\r\n"u8).IsEmpty)
         {
-            return (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", "a JSON body is required")]));
+            return (null, Problems.Validation(ErrorCodes.InvalidJson, [new Core.Pipelines.FieldError("$", "a JSON body is required")]));
         }
 
         try
         {
             if (BadString(utf8) is { } bad)
             {
-                return (null, Problems.Validation("invalid_request", [new Core.Pipelines.FieldError(bad.Field, bad.Message)]));
+                return (null, Problems.Validation(ErrorCodes.InvalidRequest, [new Core.Pipelines.FieldError(bad.Field, bad.Message)]));
             }
         }
         catch (JsonException ex)
         {
             // Syntax first, so malformed JSON and a well-formed body with a bad field get different codes.
-            return (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}")]));
+            return (null, Problems.Validation(ErrorCodes.InvalidJson, [new Core.Pipelines.FieldError("$", $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}")]));
         }
 
         try
         {
             var value = JsonSerializer.Deserialize<T>(utf8, _strict);
             return value is null
-                ? (null, Problems.Validation("invalid_json", [new Core.Pipelines.FieldError("$", "the body must be a JSON object")]))
+                ? (null, Problems.Validation(ErrorCodes.InvalidJson, [new Core.Pipelines.FieldError("$", "the body must be a JSON object")]))
                 : (value, null);
         }
         catch (JsonException ex)
         {
             var (field, message) = Describe(ex);
-            return (null, Problems.Validation("invalid_request", [new Core.Pipelines.FieldError(field, message)]));
+            return (null, Problems.Validation(ErrorCodes.InvalidRequest, [new Core.Pipelines.FieldError(field, message)]));
         }
     }
 
