@@ -35,6 +35,21 @@ public sealed class RemoteCommandTests(RunningNode node) : IClassFixture<Running
     }
 
     [Fact]
+    public async Task Submit_Waiting_ShowsEachStepStartingAndEnding_OnStderr_WhenOutputIsNotATerminal()
+    {
+        var submit = await CostorchProcess.RunAsync(Ct, "submit", Sample("pipelines/llm-support-triage.json"), "--input", "@" + Sample("inputs/llm-support-triage.json"),
+            "--node", node.BaseAddress.ToString(), "--token", RunningNode.AdminToken);
+
+        Assert.True(submit.ExitCode == 0, submit.Stderr);
+        var progress = submit.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("step ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["step classify started", "step classify succeeded", "step draft started", "step draft succeeded", "step summary started", "step summary succeeded"],
+            progress.Select(l => string.Join(' ', l.Split(' ').Take(3)).TrimEnd(':')));
+        Assert.Contains("status succeeded", submit.Stdout, StringComparison.Ordinal); // the table still goes to stdout
+        Assert.DoesNotContain("step classify started", submit.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Budgets_WithoutAToken_ExplainsTheRefusal()
     {
         var result = await CostorchProcess.RunAsync(Ct, "budgets", "--node", node.BaseAddress.ToString(), "--token", "");

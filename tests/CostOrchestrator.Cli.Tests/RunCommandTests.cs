@@ -23,6 +23,26 @@ public sealed class RunCommandTests
         Assert.Equal(["classify", "draft", "summary"], run.Steps.Select(s => s.Name));
         Assert.All(run.Steps, s => Assert.NotNull(s.Decision));
         Assert.True(run.TokensUsed > 0);
+        Assert.DoesNotContain("step classify", stderr, StringComparison.Ordinal); // --json: no progress at all
+    }
+
+    [Fact]
+    public async Task Run_OutputNotATerminal_ShowsEachStepStartingAndEndingOnStderr_InOrder()
+    {
+        using var dir = new TempDirectory();
+
+        var (exit, stdout, stderr) = await CostorchProcess.RunAsync(TestContext.Current.CancellationToken,
+            "run", Sample("pipelines/render-weekly-summary.yaml"), "--input", "@" + Sample("inputs/render-weekly-summary.json"), "--data-dir", dir.Path);
+
+        Assert.True(exit == 0, stderr);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith("run run_", lines[0], StringComparison.Ordinal);
+        Assert.Equal(
+            ["step tts-generate started (tts-generate)", "step tts-generate succeeded:", "step ffmpeg-render started (ffmpeg-render)", "step ffmpeg-render succeeded:",
+             "step ai-video-generate started (ai-video-generate)", "step ai-video-generate succeeded:"],
+            lines.Skip(1).Select(l => l.Contains("started", StringComparison.Ordinal) ? l : string.Join(' ', l.Split(' ').Take(3))));
+        Assert.Contains("step ai-video-generate succeeded: fal-wan2, 20¢, cache miss", stderr, StringComparison.Ordinal);
+        Assert.Contains("ai-video-generate  fal-wan2", stdout, StringComparison.Ordinal); // the table is stdout's, as before
     }
 
     [Fact]

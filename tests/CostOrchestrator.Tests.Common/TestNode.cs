@@ -23,7 +23,8 @@ public static class TestNode
         SimulatedProviderAdapter? simulated = null,
         Func<NodeOptions, NodeOptions>? configure = null,
         string? nodeId = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IProviderAdapter? adapter = null)
     {
         var budgets = seed?.LoadBudgets();
         var options = new NodeOptions
@@ -40,7 +41,7 @@ public static class TestNode
             Time = time ?? TimeProvider.System,
             Seed = seed,
             Silo = new SiloSettings { PostgresConnectionString = PostgresUnderTest(dataDirectory) },
-            Adapters = simulated is null ? [] : new IProviderAdapter[] { simulated },
+            Adapters = (adapter ?? simulated) is { } given ? [given] : [],
         }, logging: null, cancellationToken);
     }
 

@@ -19,6 +19,14 @@ public interface IPipelineRunGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<RunRecord?> WaitAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The record once it has changed after <paramref name="afterRevision"/> (a step started or ended, the run
+    /// finished), or as it is after a while without change, or at once when the run is no longer running: a long
+    /// poll, for live progress. Start with revision 0.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<RunUpdate> WatchAsync(long afterRevision, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels the run; pending reservations are released.</summary>
     Task<RunRecord?> CancelAsync(CancellationToken cancellationToken = default);
 

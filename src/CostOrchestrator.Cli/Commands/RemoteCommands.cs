@@ -20,7 +20,7 @@ internal static class RemoteCommands
         var json = new Option<bool>("--json") { Description = "Print the run record as JSON." };
         var node = NodeConnection.Node();
         var token = NodeConnection.Token();
-        var command = new Command("submit", "Submit a pipeline to a running node and print its cost per step.") { file, input, noWait, json, node, token };
+        var command = new Command("submit", "Submit a pipeline to a running node, show each step as it starts and ends, and print its cost per step.") { file, input, noWait, json, node, token };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -44,7 +44,12 @@ internal static class RemoteCommands
 
             return await CallAsync(parse.GetValue(node)!, parse.GetValue(token), async client =>
             {
-                var run = await client.SubmitRunAsync(parsed.Pipeline!, runInput, wait: !parse.GetValue(noWait), ct).ConfigureAwait(false);
+                var run = await client.SubmitRunAsync(parsed.Pipeline!, runInput, wait: false, ct).ConfigureAwait(false);
+                if (!parse.GetValue(noWait))
+                {
+                    run = await RunProgress.FollowAsync(client.GetGrain<IPipelineRunGrain>(run.RunId), RunProgress.ModeFor(parse.GetValue(json)), ct).ConfigureAwait(false) ?? run;
+                }
+
                 Print(run, parse.GetValue(json));
                 return run.Status is RunStatus.Succeeded or RunStatus.Pending or RunStatus.Running ? 0 : 1;
             }).ConfigureAwait(false);

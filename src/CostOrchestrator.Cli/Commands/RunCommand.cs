@@ -17,7 +17,7 @@ internal static class RunCommand
         var config = new Option<string?>("--config") { Description = "Node profile that seeds an empty store. Default: silo-config/embedded.json." };
         var json = new Option<bool>("--json") { Description = "Print the run record as JSON instead of a table." };
         var verbose = new Option<bool>("--verbose") { Description = "Log what the node does." };
-        var command = new Command("run", "Run a pipeline on an embedded node and print its cost per step.") { file, input, dataDir, config, json, verbose };
+        var command = new Command("run", "Run a pipeline on an embedded node, showing each step as it starts and ends, and print its cost per step.") { file, input, dataDir, config, json, verbose };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
@@ -46,10 +46,10 @@ internal static class RunCommand
                 return 2;
             }
 
-            var result = await node.Pipelines.RunAsync(parsed.Pipeline!, runInput, cancellationToken).ConfigureAwait(false);
-            if (result.Run is null)
+            var submitted = await node.Pipelines.SubmitAsync(parsed.Pipeline!, runInput, runId: null, cancellationToken).ConfigureAwait(false);
+            if (submitted.Run is null)
             {
-                foreach (var error in result.Errors)
+                foreach (var error in submitted.Errors)
                 {
                     await Console.Error.WriteLineAsync($"{path.Name}: {error}").ConfigureAwait(false);
                 }
@@ -57,8 +57,10 @@ internal static class RunCommand
                 return 2;
             }
 
-            Console.Write(parse.GetValue(json) ? JsonSerializer.Serialize(result.Run, CostOrchestratorJson.Indented) + Environment.NewLine : RunTable.Render(result.Run));
-            return result.Run.Status == RunStatus.Succeeded ? 0 : 1;
+            var run = await RunProgress.FollowAsync(node.Grains.GetGrain<IPipelineRunGrain>(submitted.Run.RunId), RunProgress.ModeFor(parse.GetValue(json)), cancellationToken).ConfigureAwait(false)
+                ?? submitted.Run;
+            Console.Write(parse.GetValue(json) ? JsonSerializer.Serialize(run, CostOrchestratorJson.Indented) + Environment.NewLine : RunTable.Render(run));
+            return run.Status == RunStatus.Succeeded ? 0 : 1;
         });
         return command;
     }

@@ -56,6 +56,7 @@ internal static class RunTable
 
     public static string Cents(decimal cents) => cents.ToString("0.######", CultureInfo.InvariantCulture);
 
-    private static string Name<T>(T value) where T : struct, Enum =>
+    /// <summary>An enum value as the API spells it (<c>budget_rejected</c>).</summary>
+    public static string Name<T>(T value) where T : struct, Enum =>
         System.Text.Json.JsonSerializer.Serialize(value, Abstractions.Serialization.CostOrchestratorJson.Options).Trim('"');
 }

@@ -11,9 +11,6 @@ namespace CostOrchestrator.Client.Pipelines;
 /// </summary>
 internal sealed class HttpPipelineRunGrain(ApiConnection connection, string runId) : IPipelineRunGrain
 {
-    /// <summary>How often <see cref="WaitAsync"/> reads the run.</summary>
-    internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
     private string RunPath => "v1/runs/" + Uri.EscapeDataString(runId);
 
     /// <summary>
@@ -31,18 +28,19 @@ internal sealed class HttpPipelineRunGrain(ApiConnection connection, string runI
 
     public async Task<RunRecord?> WaitAsync(CancellationToken cancellationToken = default)
     {
-        // The node blocks only on submit (wait: true); for a run already started, polling is the HTTP way to wait.
-        while (true)
+        // The node answers a watch when the run changes (or after a while without change): no polling interval.
+        var update = await WatchAsync(-1, cancellationToken).ConfigureAwait(false);
+        while (update.Record is { Status: RunStatus.Pending or RunStatus.Running })
         {
-            var run = await GetAsync(cancellationToken).ConfigureAwait(false);
-            if (run is null || run.Status is not (RunStatus.Pending or RunStatus.Running))
-            {
-                return run;
-            }
-
-            await Task.Delay(PollInterval, connection.Time, cancellationToken).ConfigureAwait(false);
+            update = await WatchAsync(update.Revision, cancellationToken).ConfigureAwait(false);
         }
+
+        return update.Record;
     }
+
+    public async Task<RunUpdate> WatchAsync(long afterRevision, CancellationToken cancellationToken = default) =>
+        await connection.SendOrNotFoundAsync<RunUpdate>(HttpMethod.Get, $"{RunPath}/updates?after={afterRevision}", null, idempotent: true, cancellationToken).ConfigureAwait(false)
+        ?? new RunUpdate { Revision = 0 };
 
     public Task<RunRecord?> CancelAsync(CancellationToken cancellationToken = default) =>
         connection.SendOrNotFoundAsync<RunRecord>(HttpMethod.Post, RunPath + "/cancel", null, idempotent: true, cancellationToken);

@@ -28,6 +28,11 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
     /// <summary>The reminder that brings an executing run back after its silo died.</summary>
     public const string ResumeReminder = "resume";
 
+    // A watcher is answered after this long without change, well inside Orleans' 30 s response timeout.
+    private static readonly TimeSpan WatchPatience = TimeSpan.FromSeconds(15);
+
+    private readonly RunChanges _changes = new();
+
     private readonly ICostOrchestratorStore _store;
     private readonly InvocationExecutor _executor;
     private readonly string _activationId = Guid.NewGuid().ToString("N");
@@ -162,6 +167,20 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
             return _record;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<RunUpdate> WatchAsync(long afterRevision, CancellationToken cancellationToken = default)
+    {
+        if (afterRevision == _changes.Revision && _record is { } record && IsActive(record.Status))
+        {
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            patience.CancelAfter(WatchPatience);
+            await _changes.Next.WaitAsync(patience.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return new RunUpdate { Revision = _changes.Revision, Record = _record };
     }
 
     /// <inheritdoc />
@@ -514,6 +533,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         }
 
         _record = summarized;
+        _changes.Changed();
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

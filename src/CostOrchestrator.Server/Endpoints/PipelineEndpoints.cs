@@ -108,6 +108,15 @@ public static class PipelineEndpoints
             return run is not null && CanSee(context.Caller(), run) ? Results.Ok(run) : Problems.NotFound($"run '{id}'");
         }).RequireCaller();
 
+        // Live progress as a long poll: answered when the run changes after revision `after` (a step starts or ends, the
+        // run finishes), after about 15 s without change, or at once once the run is no longer running.
+        app.MapGet("/v1/runs/{id}/updates", async (string id, long? after, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
+        {
+            var grain = grains.GetGrain<IPipelineRunGrain>(id);
+            var run = await grain.GetAsync(ct);
+            return run is not null && CanSee(context.Caller(), run) ? Results.Ok(await grain.WatchAsync(after ?? -1, ct)) : Problems.NotFound($"run '{id}'");
+        }).RequireCaller().Answers<RunUpdate>(StatusCodes.Status200OK, StatusCodes.Status404NotFound);
+
         app.MapGet("/v1/runs", async (string? pipeline, string? status, int? limit, int? offset, HttpContext context, ICostOrchestratorStore store, CancellationToken ct) =>
         {
             RunStatus? parsedStatus = null;
