@@ -29,4 +29,11 @@ public sealed record PipelineDefinition
     /// <summary>The steps, run in order.</summary>
     [Id(5)]
     public required IReadOnlyList<PipelineStep> Steps { get; init; }
+
+    /// <summary>
+    /// Lets a run start, and a fan-out begin, even when its whole worst case does not fit the budgets now: steps
+    /// run until one is refused, keeping what they bought. Default false: a run that cannot finish spends nothing.
+    /// </summary>
+    [Id(6)]
+    public bool PartialProgress { get; init; }
 }

@@ -29,6 +29,7 @@ public static class EventIds
     public const int RunSuperseded = 2205;
     public const int RunRecovered = 2206;
     public const int RunExecutionFailed = 2207;
+    public const int RunNotAdmitted = 2208;
 
     // 3000-3099 node and storage
     public const int NodeStarted = 3000;

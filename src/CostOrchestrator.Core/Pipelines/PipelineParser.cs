@@ -13,7 +13,7 @@ namespace CostOrchestrator.Core.Pipelines;
 /// </summary>
 public static partial class PipelineParser
 {
-    private static readonly string[] _topFields = ["id", "description", "scopes", "priority", "budget", "limits", "steps", "pipeline"];
+    private static readonly string[] _topFields = ["id", "description", "scopes", "priority", "budget", "partial_progress", "limits", "steps", "pipeline"];
     private static readonly string[] _scopeFields = ["org", "team", "project", "user", "work_item"];
     private static readonly string[] _limitFields = ["max_steps", "max_retries", "max_fanout", "max_tokens", "timeout_seconds"];
     private static readonly string[] _stepFields = ["name", "invoke"];
@@ -211,6 +211,7 @@ public static partial class PipelineParser
             }
         }
 
+        Boolean(obj, "partial_progress", "partial_progress", errors);
         if (Optional<JsonObject>(obj, "limits", "limits", errors) is { } limits)
         {
             Unknown(limits, "limits.", _limitFields, errors);

@@ -182,5 +182,7 @@ public static class Router
 
     private static string Fmt(decimal cents) => cents.ToString("0.######", CultureInfo.InvariantCulture);
 
-    private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+    // The API's spelling (local-first, not localfirst): notes are read next to the request that used it.
+    private static string Name<T>(T value) where T : struct, Enum =>
+        System.Text.Json.JsonSerializer.Serialize(value, Abstractions.Serialization.CostOrchestratorJson.Options).Trim('"');
 }

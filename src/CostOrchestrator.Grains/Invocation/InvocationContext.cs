@@ -72,4 +72,7 @@ public sealed record InvocationContext
 
     /// <summary>Asked before each retry; false when the run's retry budget is spent.</summary>
     public Func<bool> TryTakeRetry { get; init; } = static () => true;
+
+    /// <summary>The reservation this item's fan-out made for it ahead (its first attempt uses it), if any.</summary>
+    public HeldReservation? HeldAhead { get; init; }
 }

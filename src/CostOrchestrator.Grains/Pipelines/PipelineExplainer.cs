@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
+using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Budget;
@@ -20,13 +21,24 @@ namespace CostOrchestrator.Grains.Pipelines;
 public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorStore store, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
 {
     /// <summary>Explains a validated pipeline for an input.</summary>
-    public async Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, CancellationToken cancellationToken)
+    public Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, CancellationToken cancellationToken) =>
+        ExplainAsync(pipeline, input, done: null, cancellationToken);
+
+    /// <summary>
+    /// Explains what is left of a run: steps in <paramref name="done"/> (name → result) are finished and cost nothing
+    /// more; later steps' inputs render from their results. Admission uses it before a run starts or resumes.
+    /// </summary>
+    public async Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, IReadOnlyDictionary<string, JsonElement>? done, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var steps = new List<StepForecast>();
         var chargedTo = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var context = new TemplateContext { Input = input };
-        foreach (var step in pipeline.Steps)
+        // A scope's overdraft is room only for high-priority work: it counts when every step charging it is high.
+        var highOnly = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var results = new Dictionary<string, JsonElement>(done ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal);
+        var context = new TemplateContext { Input = input, StepResults = results };
+        string? unfitted = null;
+        foreach (var step in pipeline.Steps.Where(s => !results.ContainsKey(s.Name)))
         {
             var invoke = step.Invoke;
             var items = new List<JsonElement?> { null };
@@ -35,8 +47,9 @@ public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorSt
                 items = list.EnumerateArray().Select(e => (JsonElement?)e.Clone()).ToList();
             }
 
-            // Inputs that read earlier steps' results cannot be rendered before the run: estimate from the template text.
-            var dependsOnSteps = JsonSerializer.Serialize(invoke.Inputs).Contains("steps.", StringComparison.Ordinal);
+            // Inputs that read results not known yet cannot be rendered: estimate from the template text.
+            var dependsOnSteps = JsonSerializer.Serialize(invoke.Inputs).Contains("steps.", StringComparison.Ordinal)
+                && !pipeline.Steps.TakeWhile(s => s.Name != step.Name).All(s => results.ContainsKey(s.Name));
             var rendered = items.Select((item, i) => TemplateEngine.Render(invoke.Inputs, context with { Item = item, Index = i }).Value ?? invoke.Inputs).ToList();
             var chain = ScopeChain.For(pipeline.Scopes, pipeline.Id, invoke.Capability, null, null);
             var priority = invoke.Priority ?? pipeline.Priority;
@@ -69,12 +82,19 @@ public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorSt
             var perItem = route.HasCandidate ? chosen.WorstCaseCents : 0m;
             var expected = perItem * (items.Count - cached);
             var worst = perItem * items.Count * (1 + Math.Min(invoke.Retries ?? 1, pipeline.Limits.MaxRetries));
-            if (route.HasCandidate)
+            if (route.HasCandidate && !invoke.Optional)
             {
                 foreach (var scope in ScopeChain.For(pipeline.Scopes, pipeline.Id, invoke.Capability, chosen.Provider.ProviderId, null))
                 {
                     chargedTo[scope] = chargedTo.GetValueOrDefault(scope) + expected;
+                    highOnly[scope] = highOnly.GetValueOrDefault(scope, true) && priority == Priority.High;
                 }
+            }
+            else if (!route.HasCandidate && !invoke.Optional && route.Decision.Candidates.Any(c => c.BudgetLimited) && steps.Count > 0)
+            {
+                // Only a later step: the first one left is refused when reached, at once and with nothing spent,
+                // with its own detailed reasons.
+                unfitted ??= step.Name;
             }
 
             steps.Add(new StepForecast
@@ -88,30 +108,43 @@ public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorSt
                 CachedItems = cached,
                 Decision = route.Decision,
                 Note = dependsOnSteps ? "inputs read earlier steps' results: estimated from the template, cache not checked" : null,
+                Optional = invoke.Optional,
             });
         }
 
         var problems = new List<string>();
         var runBudget = pipeline.Budget?.LimitCents ?? (options.PipelineRunLimits.TryGetValue(pipeline.Id, out var limit) ? limit : null);
         var expectedTotal = steps.Sum(s => s.ExpectedCents);
-        if (runBudget is { } cap && expectedTotal > cap)
+        var requiredTotal = steps.Where(s => !s.Optional).Sum(s => s.ExpectedCents);
+        var overRunBudget = runBudget is { } cap && requiredTotal > cap;
+        if (overRunBudget)
         {
-            problems.Add($"expected {expectedTotal}¢ is above the run's budget of {cap}¢");
+            problems.Add($"expected {requiredTotal}¢ of required steps is above the run's budget of {runBudget}¢");
         }
 
         foreach (var step in steps.Where(s => s.ProviderId is null))
         {
-            problems.Add($"step '{step.Name}': no provider fits now");
+            problems.Add($"step '{step.Name}': no provider fits now{(step.Optional ? " (optional: it would be skipped)" : string.Empty)}");
         }
 
+        var shortfalls = new List<BudgetDenial>();
         foreach (var scope in await book.GetAsync(chargedTo.Keys.ToList(), cancellationToken).ConfigureAwait(false))
         {
             foreach (var window in scope.Windows)
             {
-                var room = BudgetMath.Headroom(window, 0m);
+                var room = BudgetMath.Headroom(window, highOnly[scope.Scope] ? scope.OverdraftCents : 0m);
                 if (chargedTo[scope.Scope] > room)
                 {
                     problems.Add($"{scope.Scope} ({window.Window.ToString().ToLowerInvariant()}): expected {chargedTo[scope.Scope]}¢ is above its head-room of {room}¢");
+                    shortfalls.Add(new BudgetDenial
+                    {
+                        Scope = scope.Scope,
+                        Window = window.Window,
+                        SpentCents = window.SpentCents,
+                        ReservedCents = window.ReservedCents,
+                        LimitCents = window.LimitCents,
+                        RequestedCents = chargedTo[scope.Scope],
+                    });
                 }
             }
         }
@@ -123,8 +156,11 @@ public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorSt
             ExpectedCents = expectedTotal,
             WorstCaseCents = steps.Sum(s => s.WorstCaseCents),
             RunBudgetCents = runBudget,
-            Fits = problems.Count == 0,
+            Fits = !overRunBudget && unfitted is null && shortfalls.Count == 0 && steps.All(s => s.Optional || s.ProviderId is not null),
             Problems = problems,
+            Shortfalls = shortfalls.OrderBy(d => d.LimitCents - d.SpentCents - d.ReservedCents).ToList(),
+            UnfittedStep = unfitted,
+            OverRunBudget = overRunBudget,
         };
     }
 }

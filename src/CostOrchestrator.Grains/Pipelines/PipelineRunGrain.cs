@@ -35,6 +35,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
     private readonly ICostOrchestratorStore _store;
     private readonly InvocationExecutor _executor;
+    private readonly PipelineExplainer _explainer;
     private readonly string _activationId = Guid.NewGuid().ToString("N");
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
@@ -46,10 +47,11 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
     private bool _cancelRequested;
 
     /// <summary>Created by Orleans on activation.</summary>
-    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
+    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, PipelineExplainer explainer, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
     {
         _store = store;
         _executor = executor;
+        _explainer = explainer;
         _time = time;
         _options = options;
         _logger = logger;
@@ -146,7 +148,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         await _store.ClaimRunAsync(Key, _activationId, cancellationToken).ConfigureAwait(true);
 
         _record = record;
-        await BeginAsync(record, cancellationToken).ConfigureAwait(true);
+        await BeginAsync(record, cancellationToken, admit: true).ConfigureAwait(true);
         return _record!;
     }
 
@@ -209,7 +211,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         if (_record is { Status: RunStatus.Queued } queued && !IsExecuting)
         {
             LogResumed(Key);
-            await BeginAsync(queued with { Status = RunStatus.Running, QueuedReason = null, Resumes = queued.Resumes + 1 }, cancellationToken).ConfigureAwait(true);
+            await BeginAsync(queued with { Status = RunStatus.Running, QueuedReason = null, Resumes = queued.Resumes + 1 }, cancellationToken, admit: true).ConfigureAwait(true);
         }
 
         return _record;
@@ -217,7 +219,9 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
     private static bool IsActive(RunStatus status) => status is RunStatus.Pending or RunStatus.Running;
 
-    private async Task BeginAsync(RunRecord record, CancellationToken cancellationToken)
+    // admit: the run starts or leaves the queue, so what is left of it is checked against the budgets first. A run
+    // continued from its journal (its silo died) is not: it has spent already and finishing is what is left to buy.
+    private async Task BeginAsync(RunRecord record, CancellationToken cancellationToken, bool admit = false)
     {
         await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)).ConfigureAwait(true);
         var execution = new CancellationTokenSource();
@@ -233,14 +237,17 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
         // Not awaited: the execution continues on this activation's scheduler between requests, so reads and
         // cancellation are served while a provider call is in flight.
-        _execution = RunExecutionAsync(execution.Token);
+        _execution = RunExecutionAsync(admit, execution.Token);
     }
 
-    private async Task RunExecutionAsync(CancellationToken token)
+    private async Task RunExecutionAsync(bool admit, CancellationToken token)
     {
         try
         {
-            await ExecuteAsync(token).ConfigureAwait(true);
+            if (!admit || await AdmitAsync(token).ConfigureAwait(true))
+            {
+                await ExecuteAsync(token).ConfigureAwait(true);
+            }
         }
         catch (SupersededException)
         {
@@ -267,6 +274,28 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         {
             await this.UnregisterReminder(reminder).ConfigureAwait(true);
         }
+    }
+
+    // Refuses or queues the run when what is left of it cannot finish within its budgets now; true when it may go.
+    private async Task<bool> AdmitAsync(CancellationToken token)
+    {
+        var verdict = await RunAdmission.CheckAsync(_explainer, _record!, token).ConfigureAwait(true);
+        if (verdict.Refusal is not { } refusal)
+        {
+            return true;
+        }
+
+        LogNotAdmitted(Key, verdict.Queue ? "queued" : "refused", refusal.Message);
+        if (verdict.Queue)
+        {
+            await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = refusal.Message }, CancellationToken.None).ConfigureAwait(true);
+        }
+        else
+        {
+            await FinishAsync(RunStatus.BudgetRejected, refusal, output: null).ConfigureAwait(true);
+        }
+
+        return false;
     }
 
     private async Task ExecuteAsync(CancellationToken cancelToken)
@@ -353,6 +382,45 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         }
 
         await UpdateStepAsync(index, s => s with { Status = StepStatus.Running }).ConfigureAwait(true);
+        IReadOnlyDictionary<int, HeldReservation> held = new Dictionary<int, HeldReservation>();
+        if (invoke.ForEach is not null && !pipeline.PartialProgress)
+        {
+            // All or none: every item that will call a provider is reserved before the first one runs.
+            var ahead = await _executor.ReserveAheadAsync(
+                Enumerable.Range(0, items.Count).Where(i => !journal.ContainsKey((index, i)))
+                    .Select(i => ItemContext(index, step, baseContext, items, i, _record!, tryTakeRetry: null)).OfType<InvocationContext>().ToList(),
+                token).ConfigureAwait(true);
+            if (ahead.Refusal is { } refused)
+            {
+                // The step's fallback applies to the fan-out as a whole, as it would to one item.
+                var budget = refused.Error?.Code == RunErrorCodes.BudgetExceeded;
+                return await EndStepAsync(index, step, refused with
+                {
+                    Queued = budget && invoke.Fallback == FallbackPolicy.Queue,
+                    NothingFitted = budget && invoke.Fallback == FallbackPolicy.Degrade,
+                }).ConfigureAwait(true);
+            }
+
+            held = ahead.Held;
+        }
+
+        try
+        {
+            return await RunItemsAsync(index, step, journal, results, items, held, baseContext, token).ConfigureAwait(true);
+        }
+        finally
+        {
+            // Whatever an item did not use (it was served from cache, routed elsewhere, failed) goes back.
+            await _executor.ReleaseAheadAsync(held.Values, CancellationToken.None).ConfigureAwait(true);
+        }
+    }
+
+    private async Task<(RunStatus Status, RunError Error)?> RunItemsAsync(int index, PipelineStep step, Dictionary<(int, int), JournalEntry> journal,
+        Dictionary<string, JsonElement> results, IReadOnlyList<JsonElement?> items, IReadOnlyDictionary<int, HeldReservation> held, TemplateContext baseContext, CancellationToken token)
+    {
+        var invoke = step.Invoke;
+        var pipeline = _record!.Pipeline;
+        var field = $"steps[{index}].invoke";
         var outputs = new List<JsonElement>(items.Count);
         for (var item = 0; item < items.Count; item++)
         {
@@ -378,36 +446,15 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
                 return Fail(index, RunStatus.Failed, new RunError { Code = RunErrorCodes.LimitExceeded, Step = step.Name, Field = "limits.max_tokens", Message = $"the run reached limits.max_tokens ({pipeline.Limits.MaxTokens})" });
             }
 
-            var (inputs, templateError) = TemplateEngine.Render(invoke.Inputs, baseContext with { Item = items[item], Index = invoke.ForEach is null ? null : item });
-            if (templateError is not null)
+            var retriesUsed = run.RetriesUsed;
+            var context = ItemContext(index, step, baseContext, items, item, run, () => retriesUsed < pipeline.Limits.MaxRetries && ++retriesUsed > 0);
+            if (context is null)
             {
+                var (_, templateError) = TemplateEngine.Render(invoke.Inputs, baseContext with { Item = items[item], Index = invoke.ForEach is null ? null : item });
                 return Fail(index, RunStatus.Failed, new RunError { Code = RunErrorCodes.InvalidInput, Step = step.Name, Field = field + ".inputs", Message = $"step '{step.Name}': {templateError}" });
             }
 
-            var retriesUsed = run.RetriesUsed;
-            var outcome = await _executor.InvokeAsync(new InvocationContext
-            {
-                Capability = invoke.Capability,
-                Inputs = inputs ?? JsonSerializer.SerializeToElement(new Dictionary<string, object>()),
-                StepBudgetCents = invoke.BudgetCents,
-                Prefer = invoke.Prefer,
-                Fallback = invoke.Fallback,
-                Priority = invoke.Priority ?? pipeline.Priority,
-                MinQuality = Router.QualityFor(invoke.Complexity, invoke.MinQuality),
-                Escalate = invoke.Escalate,
-                RetriesPerProvider = invoke.Retries ?? 1,
-                Timeout = TimeSpan.FromSeconds(invoke.TimeoutSeconds ?? 120),
-                UseCache = invoke.Cache,
-                Scopes = pipeline.Scopes,
-                PipelineId = pipeline.Id,
-                RunId = Key,
-                Step = step.Name,
-                Item = item,
-                StepIndex = index,
-                RunRemainingCents = run.BudgetLimitCents is { } limit ? Math.Max(0m, limit - run.TotalCostCents) : null,
-                IdempotencyPrefix = $"{Key}/{index}/{item}/g{run.Resumes}",
-                TryTakeRetry = () => retriesUsed < pipeline.Limits.MaxRetries && ++retriesUsed > 0,
-            }, token).ConfigureAwait(true);
+            var outcome = await _executor.InvokeAsync(context with { HeldAhead = held.GetValueOrDefault(item) }, token).ConfigureAwait(true);
 
             if (outcome.Decision is { } decision && _record!.Steps[index].Decision is null)
             {
@@ -429,30 +476,85 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
                 continue;
             }
 
-            if (outcome.Queued)
-            {
-                LogQueued(Key, step.Name, outcome.Error?.Message);
-                await UpdateStepAsync(index, s => s with { Status = StepStatus.Pending, Error = outcome.Error }).ConfigureAwait(true);
-                var active = _record!.ActiveSeconds + (_time.GetUtcNow() - _stintStartedAt).TotalSeconds;
-                await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = outcome.Error?.Message, ActiveSeconds = active }, CancellationToken.None).ConfigureAwait(true);
-                return null;
-            }
-
-            if (outcome.NothingFitted && invoke.Optional)
-            {
-                await UpdateStepAsync(index, s => s with { Status = StepStatus.Skipped, Error = outcome.Error }).ConfigureAwait(true);
-                return null;
-            }
-
-            var budget = outcome.Error?.Code == RunErrorCodes.BudgetExceeded;
-            var error = outcome.Error! with { Field = outcome.Error!.Field is { } f ? $"{field}.{f}" : null };
-            return Fail(index, budget ? RunStatus.BudgetRejected : RunStatus.Failed, error, budget ? StepStatus.BudgetRejected : StepStatus.Failed);
+            return await EndStepAsync(index, step, outcome).ConfigureAwait(true);
         }
 
         var result = invoke.ForEach is null ? outputs[0] : JsonSerializer.SerializeToElement(outputs);
         results[step.Name] = result;
         await UpdateStepAsync(index, s => s with { Status = StepStatus.Succeeded, Result = result, Error = null }).ConfigureAwait(true);
         return null;
+    }
+
+    // A step that did not get what it needed: the run waits (fallback queue), skips it (an optional step nothing fitted),
+    // or ends — refused by a budget, with the refusing decision as the step's trace, or failed.
+    private async Task<(RunStatus Status, RunError Error)?> EndStepAsync(int index, PipelineStep step, InvocationOutcome outcome)
+    {
+        if (outcome.Queued)
+        {
+            LogQueued(Key, step.Name, outcome.Error?.Message);
+            await UpdateStepAsync(index, s => s with { Status = StepStatus.Pending, Error = outcome.Error }).ConfigureAwait(true);
+            var active = _record!.ActiveSeconds + (_time.GetUtcNow() - _stintStartedAt).TotalSeconds;
+            await SaveAsync(_record! with { Status = RunStatus.Queued, QueuedReason = outcome.Error?.Message, ActiveSeconds = active }, CancellationToken.None).ConfigureAwait(true);
+            return null;
+        }
+
+        if (outcome.NothingFitted && step.Invoke.Optional)
+        {
+            await UpdateStepAsync(index, s => s with { Status = StepStatus.Skipped, Error = outcome.Error, Decision = outcome.Decision ?? s.Decision }).ConfigureAwait(true);
+            return null;
+        }
+
+        var field = $"steps[{index}].invoke";
+        var error = outcome.Error! with { Field = outcome.Error!.Field is { } f ? $"{field}.{f}" : null };
+        if (error.Code != RunErrorCodes.BudgetExceeded)
+        {
+            return Fail(index, RunStatus.Failed, error);
+        }
+
+        // The trace of a refused step is the refusal (which scope refused, and why), not an earlier item's ranking.
+        if (outcome.Decision is { } refusing)
+        {
+            var note = $"refused by {error.Scope ?? (error.Field is null ? "budget" : error.Field)}: {error.Message}";
+            await UpdateStepAsync(index, s => s with { Decision = refusing with { Notes = [.. refusing.Notes, note] } }).ConfigureAwait(true);
+        }
+
+        return Fail(index, RunStatus.BudgetRejected, error, StepStatus.BudgetRejected);
+    }
+
+    // One item's invocation, or null when its inputs do not render (the caller reports the template error).
+    private InvocationContext? ItemContext(int index, PipelineStep step, TemplateContext baseContext, IReadOnlyList<JsonElement?> items, int item, RunRecord run, Func<bool>? tryTakeRetry)
+    {
+        var invoke = step.Invoke;
+        var pipeline = run.Pipeline;
+        var (inputs, templateError) = TemplateEngine.Render(invoke.Inputs, baseContext with { Item = items[item], Index = invoke.ForEach is null ? null : item });
+        if (templateError is not null)
+        {
+            return null;
+        }
+
+        return new InvocationContext
+        {
+            Capability = invoke.Capability,
+            Inputs = inputs ?? JsonSerializer.SerializeToElement(new Dictionary<string, object>()),
+            StepBudgetCents = invoke.BudgetCents,
+            Prefer = invoke.Prefer,
+            Fallback = invoke.Fallback,
+            Priority = invoke.Priority ?? pipeline.Priority,
+            MinQuality = Router.QualityFor(invoke.Complexity, invoke.MinQuality),
+            Escalate = invoke.Escalate,
+            RetriesPerProvider = invoke.Retries ?? 1,
+            Timeout = TimeSpan.FromSeconds(invoke.TimeoutSeconds ?? 120),
+            UseCache = invoke.Cache,
+            Scopes = pipeline.Scopes,
+            PipelineId = pipeline.Id,
+            RunId = Key,
+            Step = step.Name,
+            Item = item,
+            StepIndex = index,
+            RunRemainingCents = run.BudgetLimitCents is { } limit ? Math.Max(0m, limit - run.TotalCostCents) : null,
+            IdempotencyPrefix = $"{Key}/{index}/{item}/g{run.Resumes}",
+            TryTakeRetry = tryTakeRetry ?? (static () => false),
+        };
     }
 
     /// <inheritdoc />
@@ -546,6 +648,9 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunRecovered, Level = LogLevel.Information, Message = "Run {RunId} continues from its journal on this silo")]
     private partial void LogRecovered(string runId);
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunNotAdmitted, Level = LogLevel.Information, Message = "Run {RunId} {Outcome} before spending: {Reason}")]
+    private partial void LogNotAdmitted(string runId, string outcome, string reason);
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.RunStarted, Level = LogLevel.Information, Message = "Run {RunId} of {PipelineId} started")]
     private partial void LogStarted(string runId, string pipelineId);

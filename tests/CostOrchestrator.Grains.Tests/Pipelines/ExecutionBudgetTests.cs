@@ -13,7 +13,7 @@ public sealed class ExecutionBudgetTests
     private static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
 
     [Fact]
-    public async Task Run_CumulativeSpend_StopsTheRunWhenItsOwnBudgetIsSpent()
+    public async Task Run_ItsOwnBudgetBelowTheFanOut_IsRefusedBeforeSpending()
     {
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDirectory();
@@ -21,6 +21,26 @@ public sealed class ExecutionBudgetTests
         await node.AddProvidersAsync(TestProviders.Fixed("fal", "ai-video-generate", 20m));
         var pipeline = Pipelines.Parse("""
             { "id": "fan", "budget": { "limit_cents": 50 }, "steps": [
+              { "name": "broll", "invoke": { "capability": "ai-video-generate", "for_each": "{{ input.scenes }}", "inputs": { "prompt": "{{ item }}" } } } ] }
+            """);
+
+        var run = (await node.Pipelines.RunAsync(pipeline, Json(new { scenes = new[] { "a", "b", "c" } }), ct)).Run!;
+
+        Assert.Equal(RunStatus.BudgetRejected, run.Status);
+        Assert.Equal(0m, run.TotalCostCents);
+        Assert.Equal("budget.limit_cents", run.Error!.Field);
+        Assert.Contains("need 60¢, above budget.limit_cents 50¢", run.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_CumulativeSpend_WithPartialProgress_StopsTheRunWhenItsOwnBudgetIsSpent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        await using var node = await TestNode.StartAsync(dir.Path, cancellationToken: ct);
+        await node.AddProvidersAsync(TestProviders.Fixed("fal", "ai-video-generate", 20m));
+        var pipeline = Pipelines.Parse("""
+            { "id": "fan", "budget": { "limit_cents": 50 }, "partial_progress": true, "steps": [
               { "name": "broll", "invoke": { "capability": "ai-video-generate", "for_each": "{{ input.scenes }}", "inputs": { "prompt": "{{ item }}" } } } ] }
             """);
 
