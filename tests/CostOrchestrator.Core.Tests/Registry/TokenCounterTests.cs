@@ -113,6 +113,7 @@ public sealed class TokenCounterTests
 
         Assert.True(unknown > TokenCounter.CountInputTokens("gpt-4o", inputs));
         Assert.True(unknown > TokenCounter.CountInputTokens("gpt-4", inputs));
+        Assert.Equal(unknown, TokenEstimator.CountInputTokens(inputs));
     }
 
     [Fact]
