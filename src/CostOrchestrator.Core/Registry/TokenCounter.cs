@@ -12,7 +12,7 @@ namespace CostOrchestrator.Core.Registry;
 /// English) and the <c>cl100k_base</c> count (above the byte estimate on Hindi, Korean, Thai, emoji and symbols,
 /// where one token covers fewer than three bytes), plus a token more per message than OpenAI's format.
 /// Not counted, for any model: tool definitions and images, which the upstream bills beyond their text.
-/// Thread-safe: the tokenizers are built once per process and only read afterwards.
+/// Thread-safe; each tokenizer is built once per process, on first use.
 /// </summary>
 public static class TokenCounter
 {
