@@ -6,7 +6,7 @@ public sealed record CostEstimate
     /// <summary>Worst-case cents, rounded up to the micro-cent.</summary>
     public required decimal WorstCaseCents { get; init; }
 
-    /// <summary>Counted input tokens (per-token providers).</summary>
+    /// <summary>Counted input tokens (per-token providers), see <see cref="TokenCounter"/>.</summary>
     public long InputTokens { get; init; }
 
     /// <summary>Output tokens allowed (per-token providers).</summary>

@@ -13,7 +13,11 @@ public static class CostEstimator
 
     private const decimal Million = 1_000_000m;
 
-    /// <summary>The worst case: the fixed price, or counted input + <c>max_tokens</c> output, or the input quantity.</summary>
+    /// <summary>
+    /// The worst case: the fixed price, or counted input + <c>max_tokens</c> output, or the input quantity. Input
+    /// tokens are counted with the encoding of the provider's <see cref="ProviderRecord.Model"/>
+    /// (<see cref="TokenCounter"/>): exact for OpenAI's models, an estimate that errs high for others.
+    /// </summary>
     public static CostEstimate WorstCase(ProviderRecord provider, JsonElement? inputs)
     {
         ArgumentNullException.ThrowIfNull(provider);
@@ -23,7 +27,7 @@ public static class CostEstimator
             case CostModelKind.PerInvocation:
                 return new CostEstimate { WorstCaseCents = Cents.RoundUp(model.CentsPerInvocation ?? 0m) };
             case CostModelKind.PerToken:
-                var input = TokenEstimator.CountInputTokens(inputs);
+                var input = TokenCounter.CountInputTokens(provider.Model, inputs);
                 var maxOutput = MaxOutputTokens(provider, inputs);
                 var cents = (input * (model.InputCentsPerMillionTokens ?? 0m) + maxOutput * (model.OutputCentsPerMillionTokens ?? 0m)) / Million;
                 return new CostEstimate { WorstCaseCents = Cents.RoundUp(cents), InputTokens = input, MaxOutputTokens = maxOutput };

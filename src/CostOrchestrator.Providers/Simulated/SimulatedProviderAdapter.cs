@@ -69,7 +69,8 @@ public sealed class SimulatedProviderAdapter : IProviderAdapter
         if (provider.CostModel.Kind == CostModelKind.PerToken)
         {
             var output = Math.Min(CostEstimator.MaxOutputTokens(provider, call.Inputs), (long)Number(settings, "output_tokens", 64m));
-            usage = new TokenCounts { Input = TokenEstimator.CountInputTokens(call.Inputs), Output = output };
+            // Counted as the reservation counts them, so a simulated bill matches its worst case as a real provider's would.
+            usage = new TokenCounts { Input = TokenCounter.CountInputTokens(provider.Model, call.Inputs), Output = output };
             result["content"] = $"[simulated {provider.Model ?? provider.ProviderId} answer {digest}]";
             result["model"] = provider.Model ?? provider.ProviderId;
         }

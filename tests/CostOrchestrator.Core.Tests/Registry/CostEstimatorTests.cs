@@ -23,6 +23,25 @@ public sealed class CostEstimatorTests
     }
 
     [Fact]
+    public void WorstCase_Gpt4oMiniProvider_ReservesTheRealInputCount_BelowTheByteEstimate()
+    {
+        const string System = "You are a support agent. Classify the ticket as billing, bug or question, and say why in one sentence.";
+        const string Ticket = "I was charged twice for my subscription this month and the second charge still shows as pending on my card.";
+        var mini = TestProviders.PerToken("gpt-4o-mini", 15m, 60m) with { Model = "gpt-4o-mini" };
+        var inputs = JsonSerializer.SerializeToElement(new { messages = new[] { new { role = "system", content = System }, new { role = "user", content = Ticket } }, max_tokens = 200 });
+        var real = ReferenceTokenizers.CountChat("gpt-4o-mini", ("system", System, null), ("user", Ticket, null));
+        // What reservations counted before: one token per three bytes of each string, four per message, three priming.
+        var byteEstimate = 3 + 4 + TokenEstimator.ForText("system") + TokenEstimator.ForText(System) + 4 + TokenEstimator.ForText("user") + TokenEstimator.ForText(Ticket);
+
+        var estimate = CostEstimator.WorstCase(mini, inputs);
+
+        Assert.Equal(real, estimate.InputTokens);
+        Assert.True(estimate.InputTokens < byteEstimate, $"{estimate.InputTokens} not below the byte estimate {byteEstimate}");
+        Assert.True(estimate.WorstCaseCents >= CostEstimator.Actual(mini, inputs, new TokenCounts { Input = real, Output = 200 }));
+        Assert.True(estimate.WorstCaseCents < CostEstimator.WorstCase(mini with { Model = "claude-sonnet" }, inputs).WorstCaseCents);
+    }
+
+    [Fact]
     public void Actual_PerToken_UsesReportedUsageExactly()
     {
         var mini = TestProviders.PerToken("mini", 15m, 60m) with
