@@ -35,4 +35,16 @@ public sealed record WindowState
     /// <summary>Status from the thresholds.</summary>
     [Id(7)]
     public required BudgetStatus Status { get; init; }
+
+    /// <summary>Cents committed per hour of the window so far (over at least its first 1/24th).</summary>
+    [Id(8)]
+    public decimal BurnRateCentsPerHour { get; init; }
+
+    /// <summary>Spent and reserved now plus the burn rate over the rest of the window: where it ends at this rate.</summary>
+    [Id(9)]
+    public decimal ProjectedCents { get; init; }
+
+    /// <summary>When the limit is reached at this rate, if before the window resets (null: it is not).</summary>
+    [Id(10)]
+    public DateTimeOffset? ExhaustsAt { get; init; }
 }

@@ -90,8 +90,12 @@ internal static class RemoteCommands
             {
                 foreach (var window in budget.Windows)
                 {
+                    // The forecast: where the window ends at its burn rate, and when it runs out if it will before it resets.
+                    var forecast = window.ExhaustsAt is { } exhausts
+                        ? string.Create(CultureInfo.InvariantCulture, $"  projected {RunTable.Cents(window.ProjectedCents)}¢ at {RunTable.Cents(window.BurnRateCentsPerHour)}¢/h, exhausted at {exhausts.UtcDateTime:yyyy-MM-dd HH:mm}Z")
+                        : $"  projected {RunTable.Cents(window.ProjectedCents)}¢ at {RunTable.Cents(window.BurnRateCentsPerHour)}¢/h";
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{budget.Scope,-30} {window.Window.ToString().ToLowerInvariant(),-6} spent {RunTable.Cents(window.SpentCents),10}¢ reserved {RunTable.Cents(window.ReservedCents),8}¢ of {RunTable.Cents(window.LimitCents),9}¢  {window.PctConsumed:P1}  {window.Status.ToString().ToLowerInvariant()}"));
+                        $"{budget.Scope,-30} {window.Window.ToString().ToLowerInvariant(),-6} spent {RunTable.Cents(window.SpentCents),10}¢ reserved {RunTable.Cents(window.ReservedCents),8}¢ of {RunTable.Cents(window.LimitCents),9}¢  {window.PctConsumed:P1}  {window.Status.ToString().ToLowerInvariant()}{forecast}"));
                 }
             }
 

@@ -26,9 +26,10 @@ public static class BudgetMath
     /// <summary>The state of one window.</summary>
     public static WindowState WindowStateOf(
         BudgetWindowLimit limit, DateTimeOffset windowStart, DateTimeOffset? resetsAt,
-        decimal spent, decimal reserved, BudgetThresholds thresholds)
+        decimal spent, decimal reserved, BudgetThresholds thresholds, DateTimeOffset now)
     {
         var pct = PctConsumed(spent, reserved, limit.LimitCents);
+        var forecast = BudgetForecast.Of(windowStart, resetsAt, now, spent, reserved, limit.LimitCents);
         return new WindowState
         {
             Window = limit.Window,
@@ -39,6 +40,9 @@ public static class BudgetMath
             ReservedCents = reserved,
             PctConsumed = pct,
             Status = StatusOf(pct, thresholds),
+            BurnRateCentsPerHour = forecast.BurnRateCentsPerHour,
+            ProjectedCents = forecast.ProjectedCents,
+            ExhaustsAt = forecast.ExhaustsAt,
         };
     }
 }

@@ -88,7 +88,7 @@ public sealed class BudgetBook
             var start = BudgetWindows.StartOf(w.Window, now, _options.TimeZone);
             var row = spend.GetValueOrDefault(new SpendKey(scope, w.Window, start));
             return BudgetMath.WindowStateOf(w, start, BudgetWindows.NextBoundary(w.Window, now, _options.TimeZone),
-                row?.ChargedCents ?? 0m, row?.ReservedCents ?? 0m, policy.Thresholds);
+                row?.ChargedCents ?? 0m, row?.ReservedCents ?? 0m, policy.Thresholds, now);
         }).ToList();
         return new ScopeBudget
         {
