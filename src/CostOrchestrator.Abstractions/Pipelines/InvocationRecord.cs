@@ -52,4 +52,11 @@ public sealed record InvocationRecord
     /// </summary>
     [Id(10)]
     public bool Unreconciled { get; init; }
+
+    /// <summary>
+    /// What the registry's price says the call cost, when the provider billed its own amount (<see cref="ActualCents"/>);
+    /// the two differing is price drift.
+    /// </summary>
+    [Id(11)]
+    public decimal? ListCents { get; init; }
 }

@@ -31,6 +31,11 @@ public static class EventIds
     public const int RunExecutionFailed = 2207;
     public const int RunNotAdmitted = 2208;
 
+    // 2300-2399 alerts
+    public const int AlertFired = 2300;
+    public const int AlertDeliveryFailed = 2301;
+    public const int AlertTickFailed = 2302;
+
     // 3000-3099 node and storage
     public const int NodeStarted = 3000;
     public const int StoreMigrated = 3001;

@@ -32,7 +32,22 @@ public sealed partial class NodeMaintenance(
     }
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // The alert monitor runs on its own reminder (cluster-wide, persisted): starting it twice is harmless.
+            await grains.GetGrain<Abstractions.Alerts.IAlertMonitorGrain>(Abstractions.Alerts.IAlertMonitorGrain.Key).StartAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLoopFailed(ex);
+        }
+
+        await Loops(stoppingToken).ConfigureAwait(false);
+    }
+
+    private Task Loops(CancellationToken stoppingToken) => Task.WhenAll(
         EveryAsync(options.SettleInterval, SettleExpiredAsync, stoppingToken),
         EveryAsync(options.HealthCheckInterval, ct => grains.GetGrain<ICapabilityRegistryGrain>(ICapabilityRegistryGrain.DefaultKey).CheckHealthAsync(ct), stoppingToken));
 

@@ -69,6 +69,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeStartup>());
         services.AddSingleton<SettledCharges>();
         services.AddSingleton<NodeMaintenance>();
+        services.AddSingleton<Alerts.AlertSnapshotReader>();
+        services.AddSingleton<Alerts.WebhookSender>();
 
         // Not a periodic loop: it reacts to membership, so it runs in tests too.
         services.AddHostedService<DeadSiloSettlement>();

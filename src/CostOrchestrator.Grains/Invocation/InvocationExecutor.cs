@@ -271,6 +271,7 @@ public sealed partial class InvocationExecutor
                     LatencyMs = Math.Round(latencyMs, 3),
                     Attempts = attempt.Attempts,
                     Tokens = result.Usage,
+                    ListCents = result.BilledCents is null ? null : CostEstimator.Actual(provider, context.Inputs, result.Usage),
                 };
 
                 // A run's step is charged and journaled in one write: should this silo die right after, the resumed

@@ -156,6 +156,7 @@ public static class CostOrchestratorServer
         app.MapPipelineEndpoints();
         app.MapClusterEndpoints();
         app.MapOpenAiEndpoints();
+        app.MapAlertEndpoints();
         app.MapDashboard();
         app.MapClusterDashboard();
         return app;
