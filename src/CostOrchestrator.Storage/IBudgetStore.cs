@@ -76,4 +76,11 @@ public interface IBudgetStore
 
     /// <summary>Ledger entries, newest first.</summary>
     Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(LedgerQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The calls attributed to <paramref name="providerId"/>: ledger entries created in [<paramref name="from"/>,
+    /// <paramref name="to"/>) that are not cache hits, and the provider's pending reservations, read together, so a call
+    /// committing meanwhile is in exactly one of them.
+    /// </summary>
+    Task<ProviderUses> GetProviderUsesAsync(string providerId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

@@ -231,6 +231,42 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetProviderUses_CountsTheProvidersCallsOfThePeriod_AndItsPendingReservations()
+    {
+        var march = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var april = new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero);
+        StoreReservation On(string id, string providerId) =>
+            Reservation(id, 0m, Target("global")) with { Attribution = new ChargeAttribution { ProviderId = providerId, Capability = "stock-search" } };
+        foreach (var id in new[] { "used-1", "used-2", "lost", "released" })
+        {
+            await Store.ReserveAsync(On(id, "storyblocks"), Ct);
+        }
+
+        await Store.ReserveAsync(On("other", "shutterstock"), Ct);
+        await Store.CommitAsync("used-1", 0m, null, _now, null, Ct);
+        await Store.CommitAsync("used-2", 0m, null, april.AddTicks(-10), null, Ct);
+        await Store.CommitAsync("other", 3m, null, _now, null, Ct);
+        await Store.ReleaseAsync("released", Ct);
+
+        // A call whose outcome never came back is settled as spent: a use too.
+        Assert.Equal(["lost"], (await Store.SettleExpiredAsync(_now.AddMinutes(20), Ct)).Select(r => r.ReservationId));
+        await Store.ReserveAsync(On("in-flight", "storyblocks"), Ct);
+
+        // A cache hit names the provider that produced the result but is no use of it; neither is last month's call.
+        await Store.AppendLedgerAsync(new LedgerEntry { EntryId = "hit", CreatedAt = _now, Chain = ["global"], Attribution = new ChargeAttribution { ProviderId = "storyblocks" }, CacheHit = true }, Ct);
+        await Store.AppendLedgerAsync(new LedgerEntry { EntryId = "february", CreatedAt = march.AddTicks(-10), Chain = ["global"], Attribution = new ChargeAttribution { ProviderId = "storyblocks" } }, Ct);
+
+        var uses = await Store.GetProviderUsesAsync("storyblocks", march, april, Ct);
+
+        Assert.Equal(3, uses.Committed);
+        Assert.Equal(["in-flight"], uses.Pending);
+        Assert.Equal(0, (await Store.GetProviderUsesAsync("storyblocks", april, april.AddMonths(1), Ct)).Committed);
+        var nobody = await Store.GetProviderUsesAsync("nobody", march, april, Ct);
+        Assert.Equal(0, nobody.Committed);
+        Assert.Empty(nobody.Pending);
+    }
+
+    [Fact]
     public async Task Runs_CreateSaveListAndJournal()
     {
         var pipeline = new PipelineDefinition { Id = "p", Steps = [new PipelineStep { Name = "s", Invoke = new StepInvoke { Capability = "tts-generate" } }] };

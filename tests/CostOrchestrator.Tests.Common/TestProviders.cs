@@ -24,14 +24,14 @@ public static class TestProviders
     public static ProviderRecord Free(string id, string capability, int tier = 1, int quality = 2, bool local = true) =>
         Fixed(id, capability, 0m, tier, quality, isFree: true, local: local);
 
-    public static ProviderRecord Subscription(string id, string capability, int quality = 3) => new()
+    public static ProviderRecord Subscription(string id, string capability, int quality = 3, int? monthlyQuota = null) => new()
     {
         ProviderId = id,
         Capability = capability,
         Kind = "simulated",
         Tier = 4,
         Quality = quality,
-        CostModel = new CostModel { Kind = CostModelKind.Subscription, MonthlyCents = 2000 },
+        CostModel = new CostModel { Kind = CostModelKind.Subscription, MonthlyCents = 2000, MonthlyQuota = monthlyQuota },
     };
 
     public static ProviderRecord PerToken(string id, decimal inputPerMillion, decimal outputPerMillion, int quality = 2, int tier = 3) => new()

@@ -19,6 +19,8 @@ public static class EventIds
     public const int PriceChanged = 2103;
     public const int RegistryCopyDropped = 2104;
     public const int RegistryCopyRenewFailed = 2105;
+    public const int QuotaReached = 2106;
+    public const int QuotaReportFailed = 2107;
 
     // 2200-2299 pipeline runs
     public const int RunStarted = 2200;

@@ -45,8 +45,10 @@ public static class RunTotals
             Steps = steps,
             TotalCostCents = steps.Sum(s => s.ActualCents),
             EstimatedCostCents = steps.Sum(s => s.EstimatedCents),
+            // The three breakdowns name everything that took part, a cache hit at 0 under the provider that produced
+            // the cached result, so a cached run lists the same steps, capabilities and providers as a paid one.
             CostByStep = steps.Where(s => s.Invocations.Count > 0).ToDictionary(s => s.Name, s => s.ActualCents, StringComparer.Ordinal),
-            CostByProvider = invocations.Where(x => x.Invocation.ProviderId is not null && !x.Invocation.CacheHit)
+            CostByProvider = invocations.Where(x => x.Invocation.ProviderId is not null)
                 .GroupBy(x => x.Invocation.ProviderId!, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Sum(x => x.Invocation.ActualCents), StringComparer.Ordinal),
             CostByCapability = invocations.GroupBy(x => x.Step.Capability, StringComparer.Ordinal)

@@ -7,8 +7,8 @@ using CostOrchestrator.Core.Registry;
 namespace CostOrchestrator.Core.Routing;
 
 /// <summary>
-/// Picks the cheapest healthy provider that meets the bar: the quality floor, the budget's status overriding the
-/// choice as the budget degrades, and the four-tier order (local, subscription, API, premium). Pure and deterministic:
+/// Picks the cheapest healthy provider that meets the bar: the quality floor, a subscription's monthly quota, the budget's
+/// status overriding the choice as the budget degrades, and the four-tier order (local, subscription, API, premium). Pure and deterministic:
 /// the same request always gives the same order and the same explanation.
 /// </summary>
 public static class Router
@@ -116,6 +116,11 @@ public static class Router
             return (p.HealthReason is null ? "down" : $"down: {p.HealthReason}", false);
         }
 
+        if (MonthlyQuota.Of(p) is { } quota && !MonthlyQuota.HasRoom(quota, r.QuotaUsage.GetValueOrDefault(p.ProviderId)))
+        {
+            return (QuotaReason(quota, r.QuotaUsage.GetValueOrDefault(p.ProviderId)), false);
+        }
+
         if (p.Quality < minQuality)
         {
             return ($"quality {p.Quality} below required {minQuality}", false);
@@ -179,6 +184,15 @@ public static class Router
         Rank = rank,
         Dropped = dropped,
     };
+
+    private static string QuotaReason(int quota, QuotaUsage? usage)
+    {
+        var used = usage?.Used ?? 0;
+        var inFlight = usage?.InFlight ?? 0;
+        return inFlight == 0
+            ? $"{MonthlyQuota.ReachedReason}: {used} of {quota} uses this month"
+            : $"{MonthlyQuota.ReachedReason}: {used} of {quota} uses this month, {inFlight} more in flight";
+    }
 
     private static string Fmt(decimal cents) => cents.ToString("0.######", CultureInfo.InvariantCulture);
 

@@ -49,4 +49,11 @@ public sealed record RoutingRequest
 
     /// <summary>Providers already tried and failed for this invocation.</summary>
     public IReadOnlyCollection<string> Excluded { get; init; } = [];
+
+    /// <summary>
+    /// How much of each subscription provider's <c>monthly_quota</c> is taken, by provider id: the uses this month as last
+    /// heard from its quota grain (and the calls in flight when that grain just refused one). A provider not listed has no
+    /// use this month that is known here.
+    /// </summary>
+    public IReadOnlyDictionary<string, QuotaUsage> QuotaUsage { get; init; } = new Dictionary<string, QuotaUsage>();
 }

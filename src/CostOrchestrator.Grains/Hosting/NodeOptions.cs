@@ -9,7 +9,7 @@ public sealed record NodeOptions
     /// <summary>Where the embedded store and artifacts live. Default: ./data.</summary>
     public string DataDirectory { get; init; } = "data";
 
-    /// <summary>The time zone budget windows are aligned to. Default: UTC.</summary>
+    /// <summary>The time zone budget windows and subscription quota months are aligned to. Default: UTC.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
     /// <summary>How long a reservation lives before it is settled conservatively. Default: 15 minutes.</summary>

@@ -61,6 +61,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<BudgetWrites>();
         services.AddSingleton<RegistryCopy>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RegistryCopy>());
+        services.AddSingleton<ProviderQuotas>();
         services.AddSingleton<InvocationExecutor>();
         services.AddSingleton<PipelineService>();
         services.AddSingleton<PipelineExplainer>();

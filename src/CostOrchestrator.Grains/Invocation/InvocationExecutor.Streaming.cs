@@ -68,6 +68,12 @@ public sealed partial class InvocationExecutor
             return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = RunErrorCodes.BudgetExceeded, Scope = denial.Scope, Message = denial.Message, Denial = denial } };
         }
 
+        if (await AdmitToQuotaAsync(provider, Reserved(reservation).ReservationId, reservations, cancellationToken).ConfigureAwait(false) is { Admitted: false })
+        {
+            // Its monthly quota is taken and nothing was sent yet: the caller invokes normally, which routes around it.
+            return null;
+        }
+
         onStart?.Invoke(provider, worstCase);
 
         // A client that went away shows up either as the request's token or as a failed write to it; both end
@@ -104,6 +110,7 @@ public sealed partial class InvocationExecutor
         {
             // Nothing reached the client and the upstream failed: nothing was used, give the head-room back.
             await reservations.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
+            await EndQuotaCallAsync(provider, Reserved(reservation).ReservationId, used: false).ConfigureAwait(false);
             await _registry.ReportOutcomeAsync(provider, false, latencyMs, CancellationToken.None).ConfigureAwait(false);
             return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = RunErrorCodes.ProviderFailed, Message = result.Error ?? "the upstream stream failed" } };
         }
@@ -112,6 +119,7 @@ public sealed partial class InvocationExecutor
         var usage = result.UsageOrEstimate(requestBody);
         var actual = Math.Min(CostEstimator.Actual(provider, context.Inputs, usage), result.Completed ? decimal.MaxValue : worstCase);
         await reservations.CommitAsync(Reserved(reservation).ReservationId, actual, usage, CancellationToken.None).ConfigureAwait(false);
+        await EndQuotaCallAsync(provider, Reserved(reservation).ReservationId, used: true).ConfigureAwait(false);
         await _registry.ReportOutcomeAsync(provider, result.Completed, latencyMs, CancellationToken.None).ConfigureAwait(false);
         return new InvocationOutcome
         {

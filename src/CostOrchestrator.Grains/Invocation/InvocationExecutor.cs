@@ -18,9 +18,9 @@ using Microsoft.Extensions.Logging;
 namespace CostOrchestrator.Grains.Invocation;
 
 /// <summary>
-/// Runs one invocation the way every pipeline step runs: cache, route, reserve the worst case,
-/// invoke, commit the actual cost (or release), record. The cache is consulted before routing: a hit
-/// costs nothing, so it is served even when every paid provider is out of budget.
+/// Runs one invocation the way every pipeline step runs: cache, route, reserve the worst case, take room in a
+/// subscription's monthly quota, invoke, commit the actual cost (or release), record. The cache is consulted before
+/// routing: a hit costs nothing and uses no quota, so it is served even when every paid provider is out of budget.
 /// </summary>
 public sealed partial class InvocationExecutor
 {
@@ -28,19 +28,21 @@ public sealed partial class InvocationExecutor
     private readonly ICostOrchestratorStore _store;
     private readonly BudgetBook _book;
     private readonly RegistryCopy _registry;
+    private readonly ProviderQuotas _quotas;
     private readonly ProviderAdapters _adapters;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly ILogger<InvocationExecutor> _logger;
 
     /// <summary>Creates the executor.</summary>
-    public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, RegistryCopy registry, ProviderAdapters adapters,
+    public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, RegistryCopy registry, ProviderQuotas quotas, ProviderAdapters adapters,
         [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
     {
         _grains = grains;
         _store = store;
         _book = book;
         _registry = registry;
+        _quotas = quotas;
         _adapters = adapters;
         _time = time;
         _options = options;
@@ -72,18 +74,20 @@ public sealed partial class InvocationExecutor
             return outcome;
         }
 
+        route = attempt.Rerouted ?? route;
         if (context.Fallback == FallbackPolicy.Degrade && !attempt.ProviderFailed)
         {
-            var degradedRequest = request! with { Degrade = true, Excluded = attempt.Failed };
+            var degradedRequest = attempt.WithQuotaRefusals(request!) with { Degrade = true, Excluded = attempt.Failed };
             var degraded = Router.Route(degradedRequest);
             attempt.Notes.Add("fallback degrade applied");
+            attempt.Rerouted = null;
             outcome = await TryCandidatesAsync(context, degradedRequest, degraded, invocationId, cacheKey, attempt, cancellationToken).ConfigureAwait(false);
             if (outcome is not null)
             {
                 return outcome;
             }
 
-            route = degraded;
+            route = attempt.Rerouted ?? degraded;
         }
 
         var decision = Decorate(route.Decision, attempt);
@@ -156,6 +160,7 @@ public sealed partial class InvocationExecutor
             HeadroomScope = chain.HeadroomScope,
             Status = chain.Status,
             StatusScope = chain.StatusScope,
+            QuotaUsage = _quotas.Heard(providers),
         }, null);
     }
 
@@ -164,9 +169,12 @@ public sealed partial class InvocationExecutor
     {
         var queue = new Queue<(ProviderRecord Provider, decimal Cost)>(route.Ordered);
         var decision = route.Decision;
+        var routed = request;
+        var dequeued = new HashSet<string>(StringComparer.Ordinal);
         while (queue.TryDequeue(out var candidate))
         {
             var (provider, worstCase) = candidate;
+            dequeued.Add(provider.ProviderId);
             if (attempt.Failed.Contains(provider.ProviderId))
             {
                 continue;
@@ -178,15 +186,28 @@ public sealed partial class InvocationExecutor
                 return result;
             }
 
+            if (attempt.QuotaRefusals.ContainsKey(provider.ProviderId))
+            {
+                // Its quota grain refused the call (this silo had not heard the quota was taken): route again with the
+                // answer, so the decision says why it was dropped, and go on with the providers not tried yet.
+                var rerouted = Router.Route(attempt.WithQuotaRefusals(routed) with { Excluded = attempt.Failed });
+                queue = new Queue<(ProviderRecord, decimal)>(rerouted.Ordered.Where(c => !dequeued.Contains(c.Provider.ProviderId)));
+                decision = rerouted.Decision;
+                attempt.Rerouted = rerouted;
+                continue;
+            }
+
             if (context.Escalate && attempt.Failed.Contains(provider.ProviderId))
             {
                 // Tiered fallbacks: after a failure move up in quality, not sideways.
-                var escalated = Router.Route(request with { MinQuality = Math.Min(3, provider.Quality + 1), Excluded = attempt.Failed });
+                var escalatedRequest = request with { MinQuality = Math.Min(3, provider.Quality + 1), Excluded = attempt.Failed };
+                var escalated = Router.Route(attempt.WithQuotaRefusals(escalatedRequest));
                 if (escalated.HasCandidate)
                 {
                     attempt.Notes.Add($"escalate: {provider.ProviderId} failed, moving to quality {Math.Min(3, provider.Quality + 1)}+");
                     queue = new Queue<(ProviderRecord, decimal)>(escalated.Ordered);
                     decision = escalated.Decision;
+                    routed = escalatedRequest;
                 }
             }
         }
@@ -229,6 +250,12 @@ public sealed partial class InvocationExecutor
                 attempt.Notes.Add($"{provider.ProviderId}: overdraft used (priority high)");
             }
 
+            if (await AdmitToQuotaAsync(provider, reserved.ReservationId, reservations, cancellationToken).ConfigureAwait(false) is { Admitted: false } refused)
+            {
+                attempt.QuotaRefusals[provider.ProviderId] = refused.Usage;
+                return null;
+            }
+
             var started = _time.GetTimestamp();
             ProviderOutcome result;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -252,6 +279,7 @@ public sealed partial class InvocationExecutor
                 catch (OperationCanceledException)
                 {
                     await reservations.ReleaseAsync(reserved.ReservationId, CancellationToken.None).ConfigureAwait(false);
+                    await EndQuotaCallAsync(provider, reserved.ReservationId, used: false).ConfigureAwait(false);
                     throw;
                 }
             }
@@ -287,6 +315,8 @@ public sealed partial class InvocationExecutor
                     await reservations.CommitAsync(reserved.ReservationId, actual, result.Usage, cancellationToken).ConfigureAwait(false);
                 }
 
+                await EndQuotaCallAsync(provider, reserved.ReservationId, used: true).ConfigureAwait(false);
+
                 if (context.UseCache)
                 {
                     await PutCacheAsync(context.Capability, cacheKey, provider.ProviderId, result.Result!.Value, actual, cancellationToken).ConfigureAwait(false);
@@ -304,6 +334,7 @@ public sealed partial class InvocationExecutor
 
             // The call did not happen or failed before producing anything billable: give the head-room back.
             await reservations.ReleaseAsync(reserved.ReservationId, cancellationToken).ConfigureAwait(false);
+            await EndQuotaCallAsync(provider, reserved.ReservationId, used: false).ConfigureAwait(false);
             LogProviderFailed(provider.ProviderId, context.Capability, result.Error);
             attempt.LastError = result.Error;
             attempt.ProviderFailed = true;
@@ -316,6 +347,42 @@ public sealed partial class InvocationExecutor
             attempt.Retries++;
         }
     }
+
+    /// <summary>
+    /// Asks a subscription's monthly quota for room for the call under <paramref name="reservationId"/>; null when the
+    /// provider has no quota. Asked only once the reservation is written, so a quota grain that moves finds the call among
+    /// the provider's pending reservations. A refused call's reservation is released here: the call must not be made.
+    /// </summary>
+    private async Task<QuotaAdmission?> AdmitToQuotaAsync(ProviderRecord provider, string reservationId, IReservationCoordinatorGrain reservations, CancellationToken cancellationToken)
+    {
+        if (MonthlyQuota.Of(provider) is not { } quota)
+        {
+            return null;
+        }
+
+        QuotaAdmission admission;
+        try
+        {
+            admission = await _quotas.AdmitAsync(provider, quota, reservationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // No answer: the call is not made. Should the grain have admitted it, it finds the reservation released.
+            await reservations.ReleaseAsync(reservationId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!admission.Admitted)
+        {
+            await reservations.ReleaseAsync(reservationId, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return admission;
+    }
+
+    // After the commit or release is written, so the quota grain never counts a use the ledger does not have.
+    private Task EndQuotaCallAsync(ProviderRecord provider, string reservationId, bool used) =>
+        MonthlyQuota.Of(provider) is null ? Task.CompletedTask : _quotas.CompleteAsync(provider, reservationId, used, CancellationToken.None);
 
     private async Task<InvocationOutcome> ServeFromCacheAsync(InvocationContext context, CacheEntry hit, string invocationId, CancellationToken cancellationToken)
     {
@@ -425,6 +492,28 @@ public sealed partial class InvocationExecutor
         public string? LastError { get; set; }
 
         public BudgetDenial? Denial { get; set; }
+
+        /// <summary>What a quota grain answered when it refused a call of this invocation, by provider.</summary>
+        public Dictionary<string, QuotaUsage> QuotaRefusals { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The route after the last quota refusal, when there was one: it explains the outcome.</summary>
+        public RouteResult? Rerouted { get; set; }
+
+        public RoutingRequest WithQuotaRefusals(RoutingRequest request)
+        {
+            if (QuotaRefusals.Count == 0)
+            {
+                return request;
+            }
+
+            var usage = new Dictionary<string, QuotaUsage>(request.QuotaUsage, StringComparer.Ordinal);
+            foreach (var (providerId, refused) in QuotaRefusals)
+            {
+                usage[providerId] = refused;
+            }
+
+            return request with { QuotaUsage = usage };
+        }
 
         public void Fail(string providerId, string? error)
         {

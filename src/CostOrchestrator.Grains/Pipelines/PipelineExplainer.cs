@@ -18,7 +18,7 @@ namespace CostOrchestrator.Grains.Pipelines;
 /// Forecasts a run: per step the provider that would be chosen now and why, expected and worst-case cost with fan-out and retries, what the cache already holds,
 /// and whether it fits the run's budget and every scope's head-room. Nothing is invoked or reserved.
 /// </summary>
-public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorStore store, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
+public sealed class PipelineExplainer(RegistryCopy registry, ProviderQuotas quotas, ICostOrchestratorStore store, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options)
 {
     /// <summary>Explains a validated pipeline for an input.</summary>
     public Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input, CancellationToken cancellationToken) =>
@@ -54,10 +54,11 @@ public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorSt
             var chain = ScopeChain.For(pipeline.Scopes, pipeline.Id, invoke.Capability, null, null);
             var priority = invoke.Priority ?? pipeline.Priority;
             var budget = await book.GetChainAsync(chain, priority, cancellationToken).ConfigureAwait(false);
+            var providers = await registry.GetProvidersAsync(invoke.Capability, cancellationToken).ConfigureAwait(false);
             var route = Router.Route(new RoutingRequest
             {
                 Capability = invoke.Capability,
-                Providers = await registry.GetProvidersAsync(invoke.Capability, cancellationToken).ConfigureAwait(false),
+                Providers = providers,
                 Inputs = rendered[0],
                 StepBudgetCents = invoke.BudgetCents,
                 Prefer = invoke.Prefer,
@@ -67,6 +68,7 @@ public sealed class PipelineExplainer(RegistryCopy registry, ICostOrchestratorSt
                 HeadroomScope = budget.HeadroomScope,
                 Status = budget.Status,
                 StatusScope = budget.StatusScope,
+                QuotaUsage = quotas.Heard(providers),
             });
 
             var cached = 0;

@@ -511,6 +511,23 @@ public sealed partial class PostgreSqlStore
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <inheritdoc />
+    public async Task<ProviderUses> GetProviderUsesAsync(string providerId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        // One statement reads one snapshot: a commit (reservation no longer pending, its ledger entry written, in one
+        // transaction) is either wholly before it or wholly after. The count's row is the one without a reservation id.
+        var rows = await QueryAsync(
+            "SELECT NULL::text COLLATE \"C\", count(*) FROM ledger WHERE attribution->>'provider_id' = @p AND NOT cache_hit AND created_at >= @from AND created_at < @to " +
+            "UNION ALL SELECT reservation_id, 0 FROM reservations WHERE state = 'pending' AND attribution->>'provider_id' = @p",
+            r => (ReservationId: r.IsDBNull(0) ? null : r.GetString(0), Count: r.GetInt64(1)), cancellationToken,
+            Text("p", providerId), Time("from", from), Time("to", to)).ConfigureAwait(false);
+        return new ProviderUses
+        {
+            Committed = (int)rows.Where(r => r.ReservationId is null).Sum(r => r.Count),
+            Pending = [.. rows.Where(r => r.ReservationId is not null).Select(r => r.ReservationId!).Order(StringComparer.Ordinal)],
+        };
+    }
+
     private static async Task InsertLedgerAsync(NpgsqlTransaction tx, LedgerEntry entry, CancellationToken ct) =>
         await ExecuteAsync(tx,
             "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +

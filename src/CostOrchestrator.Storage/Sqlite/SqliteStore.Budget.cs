@@ -300,6 +300,21 @@ public sealed partial class SqliteStore
             ("$to", query.To is { } t ? StoreTime.ToMicros(t) : null), ("$limit", query.Limit)).ConfigureAwait(false), cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<ProviderUses> GetProviderUsesAsync(string providerId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        LockedAsync(async ct =>
+        {
+            // Both reads under the store's one lock: no commit lands between them. The provider is read with the
+            // expression ledger_provider_uses indexes.
+            var committed = await QueryAsync(null,
+                "SELECT count(*) FROM ledger WHERE json_extract(attribution, '$.provider_id') = $p AND cache_hit = 0 AND created_at >= $from AND created_at < $to",
+                r => r.GetInt32(0), ct, ("$p", providerId), ("$from", StoreTime.ToMicros(from)), ("$to", StoreTime.ToMicros(to))).ConfigureAwait(false);
+            var pending = await QueryAsync(null,
+                "SELECT reservation_id FROM reservations WHERE state = 'pending' AND json_extract(attribution, '$.provider_id') = $p ORDER BY reservation_id",
+                r => r.GetString(0), ct, ("$p", providerId)).ConfigureAwait(false);
+            return new ProviderUses { Committed = committed[0], Pending = pending };
+        }, cancellationToken);
+
     /// <summary>Applies spend deltas, one row at a time in lock order (<see cref="BudgetRecords.PerRow"/>).</summary>
     private async Task ApplySpendAsync(SqliteTransaction tx, IEnumerable<SpendDelta> deltas, CancellationToken ct)
     {

@@ -157,4 +157,59 @@ public sealed class RouterTests
         Assert.Equal(["local-ffmpeg", "shotstack"], Order(result));
         Assert.Equal("worst case 25¢ above the run's remaining budget 4¢", result.Decision.Candidates.Single(c => c.ProviderId == "runpod").Dropped);
     }
+
+    private static readonly ProviderRecord[] _stock =
+    [
+        TestProviders.Subscription("storyblocks", "stock-search", monthlyQuota: 100),
+        TestProviders.Fixed("shutterstock", "stock-search", 3m),
+    ];
+
+    private static QuotaUsage Used(int used, int inFlight = 0) => new() { MonthStart = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), Used = used, InFlight = inFlight };
+
+    [Fact]
+    public void Route_SubscriptionBelowItsQuota_IsAFirstChoice()
+    {
+        var result = Router.Route(Request(_stock, "stock-search") with { QuotaUsage = new Dictionary<string, QuotaUsage> { ["storyblocks"] = Used(99) } });
+
+        Assert.Equal(["storyblocks", "shutterstock"], Order(result));
+    }
+
+    [Fact]
+    public void Route_SubscriptionQuotaUsedUp_DropsItWithTheReasonAndNotForBudget()
+    {
+        var result = Router.Route(Request(_stock, "stock-search") with { QuotaUsage = new Dictionary<string, QuotaUsage> { ["storyblocks"] = Used(100) } });
+
+        Assert.Equal(["shutterstock"], Order(result));
+        var storyblocks = result.Decision.Candidates.Single(c => c.ProviderId == "storyblocks");
+        Assert.Equal("monthly_quota reached: 100 of 100 uses this month", storyblocks.Dropped);
+        Assert.Null(storyblocks.Rank);
+        Assert.False(storyblocks.BudgetLimited);
+    }
+
+    [Fact]
+    public void Route_QuotaTakenByCallsInFlight_SaysSo()
+    {
+        var result = Router.Route(Request(_stock, "stock-search") with { QuotaUsage = new Dictionary<string, QuotaUsage> { ["storyblocks"] = Used(97, inFlight: 3) } });
+
+        Assert.Equal(["shutterstock"], Order(result));
+        Assert.Equal("monthly_quota reached: 97 of 100 uses this month, 3 more in flight", result.Decision.Candidates.Single(c => c.ProviderId == "storyblocks").Dropped);
+    }
+
+    [Fact]
+    public void Route_QuotaOfZero_NeverRoutesThere()
+    {
+        var result = Router.Route(Request([TestProviders.Subscription("storyblocks", "stock-search", monthlyQuota: 0), _stock[1]], "stock-search"));
+
+        Assert.Equal(["shutterstock"], Order(result));
+        Assert.Equal("monthly_quota reached: 0 of 0 uses this month", result.Decision.Candidates.Single(c => c.ProviderId == "storyblocks").Dropped);
+    }
+
+    [Fact]
+    public void Route_SubscriptionWithoutQuota_IsNeverDroppedForUses()
+    {
+        var result = Router.Route(Request([TestProviders.Subscription("storyblocks", "stock-search"), _stock[1]], "stock-search")
+            with { QuotaUsage = new Dictionary<string, QuotaUsage> { ["storyblocks"] = Used(1_000_000) } });
+
+        Assert.Equal(["storyblocks", "shutterstock"], Order(result));
+    }
 }

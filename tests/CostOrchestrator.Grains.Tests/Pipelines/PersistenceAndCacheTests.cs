@@ -40,6 +40,36 @@ public sealed class PersistenceAndCacheTests
     }
 
     [Fact]
+    public async Task Run_ServedEntirelyFromCache_AttributesEveryHitAtZeroToTheProviderThatProducedIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        await using var node = await TestNode.StartAsync(dir.Path, cancellationToken: ct);
+        await node.AddProvidersAsync(TestProviders.Fixed("fal", "ai-video-generate", 20m), TestProviders.Free("espeak", "tts-generate"));
+        var pipeline = Pipelines.Parse("""
+            { "id": "cached", "steps": [
+              { "name": "narration", "invoke": { "capability": "tts-generate", "inputs": { "text": "{{ input.text }}" } } },
+              { "name": "video", "invoke": { "capability": "ai-video-generate", "inputs": { "prompt": "{{ input.text }}" } } } ] }
+            """);
+
+        var paid = (await node.Pipelines.RunAsync(pipeline, _input, ct)).Run!;
+        var cached = (await node.Pipelines.RunAsync(pipeline, _input, ct)).Run!;
+
+        Assert.Equal(2, cached.CacheHits);
+        Assert.Equal(new Dictionary<string, decimal> { ["narration"] = 0m, ["video"] = 0m }, cached.CostByStep);
+        Assert.Equal(new Dictionary<string, decimal> { ["tts-generate"] = 0m, ["ai-video-generate"] = 0m }, cached.CostByCapability);
+        Assert.Equal(new Dictionary<string, decimal> { ["espeak"] = 0m, ["fal"] = 0m }, cached.CostByProvider);
+        Assert.Equal(paid.CostByProvider.Keys.Order(), cached.CostByProvider.Keys.Order());
+        Assert.Equal(["espeak", "fal"], cached.Steps.Select(s => s.ProviderId));
+
+        // The ledger names the producing provider of each hit too, as attribution and as a scope charged.
+        var hits = await node.Store.GetLedgerAsync(new LedgerQuery { RunId = cached.RunId }, ct);
+        Assert.Equal(["espeak", "fal"], hits.Select(e => e.Attribution.ProviderId).Order());
+        Assert.All(hits, e => Assert.True(e.CacheHit));
+        Assert.All(hits, e => Assert.Contains($"provider:{e.Attribution.ProviderId}", e.Chain));
+    }
+
+    [Fact]
     public async Task Restart_OnTheSameDataDirectory_KeepsBudgetsRunsAndCache()
     {
         var ct = TestContext.Current.CancellationToken;

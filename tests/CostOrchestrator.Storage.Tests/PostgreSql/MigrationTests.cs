@@ -17,7 +17,7 @@ public sealed class MigrationTests(PostgreSqlSchemaFixture fixture) : IClassFixt
         });
 
         // Each embedded migration applied exactly once, whoever got there first.
-        Assert.Equal("1,2,3,4,5", await fixture.ScalarAsync<string>(schema, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"));
+        Assert.Equal("1,2,3,4,5,6", await fixture.ScalarAsync<string>(schema, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"));
         Assert.Equal(1L, await fixture.ScalarAsync<long>(schema, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'reservations'"));
 
         // Every node works on the one schema: exactly one of them wins a set-if-absent.
@@ -34,7 +34,7 @@ public sealed class MigrationTests(PostgreSqlSchemaFixture fixture) : IClassFixt
         await store.InitializeAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal("yes", await store.GetMetaAsync("kept", TestContext.Current.CancellationToken));
-        Assert.Equal(5L, await fixture.ScalarAsync<long>(fixture.Schema, "SELECT count(*) FROM schema_version"));
+        Assert.Equal(6L, await fixture.ScalarAsync<long>(fixture.Schema, "SELECT count(*) FROM schema_version"));
         Assert.Equal("postgres", store.Backend);
     }
 }
