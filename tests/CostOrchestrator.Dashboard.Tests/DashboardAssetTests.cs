@@ -29,6 +29,7 @@ public sealed partial class DashboardAssetTests(DashboardNode node) : IClassFixt
     [InlineData("dashboard.js", "text/javascript")]
     [InlineData("api.js", "text/javascript")]
     [InlineData("chart.js", "text/javascript")]
+    [InlineData("alerts.js", "text/javascript")]
     [InlineData("dom.js", "text/javascript")]
     [InlineData("format.js", "text/javascript")]
     [InlineData("favicon.svg", "image/svg+xml")]
@@ -71,7 +72,7 @@ public sealed partial class DashboardAssetTests(DashboardNode node) : IClassFixt
             }
         }
 
-        Assert.Equal(["api.js", "chart.js", "dashboard.js", "dom.js", "format.js"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(["alerts.js", "api.js", "chart.js", "dashboard.js", "dom.js", "format.js"], seen.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -32,9 +32,12 @@ public sealed class DashboardBrowserTests(DashboardNode node) : IClassFixture<Da
             .WaitFor("[data-testid=spend-svg] rect[data-key]")
             .WaitCount("spend-keys", "[data-testid=spend-key]", min: 2)
             .Text("spend-total", "[data-testid=spend-total]")
+            .WaitFor("[data-testid=spend-projection]", state: "attached") // a horizontal line has no height: attached, not "visible"
+            .WaitFor("[data-testid=spend-projection-label]")
+            .Text("projection", "[data-testid=spend-projection-label]")
             .Screenshot("spend")
             .Tab("runs")
-            .WaitCount("runs", "[data-testid=run-row]", min: 4)
+            .WaitCount("runs", "[data-testid=run-row]", min: 3) // this test runs three; others add theirs, in any order
             .Screenshot("runs")
             .Click($"[data-testid=run-row][data-run-id=\"{run.GetProperty("run_id").GetString()}\"]")
             .WaitCount("decisions", "[data-testid=decision]", min: 2)
@@ -43,7 +46,9 @@ public sealed class DashboardBrowserTests(DashboardNode node) : IClassFixture<Da
             .WaitCount("providers", "[data-testid=provider-row]", min: 20)
             .Screenshot("providers")
             .Tab("alerts")
-            .WaitCount("alerts", "[data-testid=alert]", min: 3)
+            .Click("[data-testid=alerts-evaluate]")
+            .WaitCount("alerts", "[data-testid=alert][data-open=true]", min: 3)
+            .Attrs("alert-kinds", "[data-testid=alert][data-open=true]", "data-kind")
             .Text("alerts-note", "[data-testid=alerts-note]")
             .Screenshot("alerts")
             .Tab("cluster")
@@ -54,9 +59,16 @@ public sealed class DashboardBrowserTests(DashboardNode node) : IClassFixture<Da
         // The spend shown is the day's global spend from the API (all of this node's spend is from today).
         var global = (await node.GetAsync("/v1/budgets/global")).GetProperty("windows")[0];
         Assert.Equal(DashboardNode.Cents(global.GetProperty("spent_cents")), result.Text("spend-total"));
-        // The sample profile has two providers down and a zero-limit (exhausted) capability: the derived alerts show all three.
+        // The day's forecast is drawn with its projection and burn rate (both move with the clock, so read as shapes).
+        Assert.Matches(@"^projected [0-9.]+¢ today at [0-9.]+¢/h", result.Text("projection"));
+        // The sample profile has two providers down and a zero-limit (exhausted) capability: evaluated on the operator's
+        // click, the node's stored alerts show all three, as GET /v1/alerts lists them.
         Assert.True(result.Number("alerts") >= 3);
-        Assert.Contains("no alerts API", result.Text("alerts-note"), StringComparison.Ordinal);
+        Assert.Contains("provider_down", result.Strings("alert-kinds"));
+        Assert.Contains("budget_exhausted", result.Strings("alert-kinds"));
+        var open = await node.GetAsync("/v1/alerts?status=open");
+        Assert.Equal(open.GetArrayLength(), result.Number("alerts"));
+        Assert.Contains("GET /v1/alerts", result.Text("alerts-note"), StringComparison.Ordinal);
         Assert.Equal("live", result.Text("node-status"));
     }
 

@@ -25,16 +25,16 @@ function bucketLabel(ms, hourly, offsetMinutes) {
 
 /**
  * buckets: bucket starts (ms); series: [{ key, color, values: Map(ms -> cents) }] bottom to top;
- * limit: { cents, label } or null.
+ * limit: { cents, label } or null; projection: { from, to, cents, label } (bucket starts; cents per bucket) or null.
  */
-export function spendChart({ buckets, series, limit, hourly, offsetMinutes }) {
+export function spendChart({ buckets, series, limit, projection, hourly, offsetMinutes }) {
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const totals = buckets.map((b) => series.reduce((sum, x) => sum + (x.values.get(b) ?? 0), 0));
   const peak = Math.max(0, ...totals);
   // A limit far above the spend would flatten every bar to nothing; then it is named, not drawn.
   const drawLimit = limit && limit.cents > 0 && (peak === 0 || limit.cents <= peak * 5);
-  const top = Math.max(peak, drawLimit ? limit.cents : 0) || 1;
+  const top = Math.max(peak, drawLimit ? limit.cents : 0, projection ? projection.cents : 0) || 1;
   const step = niceStep(top, 5);
   const yMax = Math.ceil(top / step) * step;
   const y = (v) => M.top + plotH - (v / yMax) * plotH;
@@ -71,6 +71,17 @@ export function spendChart({ buckets, series, limit, hourly, offsetMinutes }) {
   } else if (limit && limit.cents > 0) {
     svg.append(s('text', { class: 'limit-label', x: W - M.right, y: M.top - 8, 'text-anchor': 'end' },
       `${limit.label}: ${cents(limit.cents)}¢ — far above this scale (peak ${cents(peak)}¢ is ${(peak / limit.cents * 100).toPrecision(2)} % of it)`));
+  }
+  if (projection && projection.cents > 0) {
+    // Where the budget window is heading at its burn rate: a dashed line over the buckets still to come.
+    const first = buckets.indexOf(projection.from);
+    const last = buckets.indexOf(projection.to);
+    if (first >= 0 && last >= first) {
+      const x1 = M.left + first * slot + (slot - barW) / 2;
+      const x2 = M.left + last * slot + (slot + barW) / 2;
+      svg.append(s('line', { class: 'projection', x1, x2, y1: y(projection.cents), y2: y(projection.cents), 'data-testid': 'spend-projection' }));
+      svg.append(s('text', { class: 'projection-label', x: x2, y: y(projection.cents) - 6, 'text-anchor': 'end', 'data-testid': 'spend-projection-label' }, projection.label));
+    }
   }
   if (peak === 0) {
     svg.append(s('text', { class: 'empty-label', x: M.left + plotW / 2, y: M.top + plotH / 2, 'text-anchor': 'middle' }, 'No spend in this range yet'));

@@ -1,6 +1,7 @@
 // CostOrchestrator operator dashboard: reads the node's REST API with the operator's token and polls it.
 // Plain ES modules, no build step, nothing loaded from outside the node (the page's CSP forbids it anyway).
 import { Api, ApiError, enc } from './api.js';
+import { renderAlertList } from './alerts.js';
 import { spendChart, PALETTE } from './chart.js';
 import { $, $$, fill, h } from './dom.js';
 import * as f from './format.js';
@@ -22,6 +23,7 @@ const state = {
   budgets: [],
   providers: [],
   cluster: null,
+  alerts: [],
   budgetPage: 0,
   runPage: 0,
   runs: [],
@@ -137,9 +139,9 @@ function refreshNow() {
 
 async function refresh() {
   const api = state.api;
-  const [budgets, providers, cluster] = await Promise.all([api.get('/v1/budgets'), api.get('/v1/providers'), api.get('/v1/cluster/nodes')]);
+  const [budgets, providers, cluster, alerts] = await Promise.all([api.get('/v1/budgets'), api.get('/v1/providers'), api.get('/v1/cluster/nodes'), api.get('/v1/alerts')]);
   if (api !== state.api) return;
-  Object.assign(state, { budgets, providers, cluster });
+  Object.assign(state, { budgets, providers, cluster, alerts });
   renderSummary();
   switch (state.tab) {
     case 'budgets': renderBudgets(); break;
@@ -213,6 +215,7 @@ function wire() {
 
   for (const id of ['#provider-capability', '#provider-health']) $(id).addEventListener('change', () => renderProviders());
 
+  $('#alerts-evaluate').addEventListener('click', evaluateAlerts);
   $('#action-form').addEventListener('submit', submitAction);
   $('#action-cancel').addEventListener('click', () => $('#action-dialog').close());
 }
@@ -241,7 +244,8 @@ const money = (value, testid, extra) => h('td', { class: 'num', testid, ...extra
 
 // ---------------------------------------------------------------- top bar summary and alerts
 
-function alerts() {
+// What needs attention right now, from the budgets' and providers' live status (the summary chips).
+function attention() {
   const budgets = [];
   for (const b of state.budgets) {
     for (const w of b.windows) {
@@ -254,7 +258,7 @@ function alerts() {
 }
 
 function renderSummary() {
-  const { budgets, down } = alerts();
+  const { down } = attention();
   const worst = {};
   for (const b of state.budgets) if (b.status !== 'normal') worst[b.status] = (worst[b.status] ?? 0) + 1;
   const chips = [];
@@ -267,39 +271,23 @@ function renderSummary() {
   chips.push(h('span', { class: 'chip', testid: 'summary-nodes' }, `${nodes.filter((n) => n.status === 'live').length}/${nodes.length} nodes live`));
   chips.push(h('span', { class: 'chip' }, `${f.number(state.budgets.length)} scopes`));
   if (changed('summary', chips.map((c) => c.textContent))) fill($('#status-summary'), chips);
-  const count = budgets.length + down.length;
-  $('#alert-count').textContent = count ? String(count) : '';
+  const open = state.alerts.filter((a) => a.resolved_at == null).length;
+  $('#alert-count').textContent = open ? String(open) : '';
 }
 
 function renderAlerts() {
-  const { budgets, down } = alerts();
-  if (!changed('alerts', budgets, down, minute())) return;
-  const budgetSection = h('section', { class: 'card alert-section table-card' },
-    h('h3', null, `Budget windows needing attention (${budgets.length})`),
-    budgets.length === 0
-      ? h('p', { class: 'all-clear' }, 'Every budget window is below its warn threshold.')
-      : h('table', { class: 'data' },
-        h('thead', null, h('tr', null, ['Scope', 'Window', 'Status', 'Used', 'Spent ¢', 'Limit ¢', 'Resets', 'What it means'].map((t) => h('th', null, t)))),
-        h('tbody', null, budgets.map((a) => h('tr', { testid: 'alert', data: { kind: 'budget', scope: a.scope, window: a.window } },
-          h('td', { class: 'scope' }, a.scope),
-          h('td', null, a.window),
-          h('td', null, pill(a.status)),
-          h('td', { class: 'num' }, f.percent(a.pct_consumed)),
-          money(a.spent_cents),
-          money(a.limit_cents),
-          h('td', null, a.resets_at ? f.relative(a.resets_at) : 'never'),
-          h('td', { class: 'muted' }, meaning(a.status)))))));
-  const providerSection = h('section', { class: 'card alert-section table-card' },
-    h('h3', null, `Providers down (${down.length})`),
-    down.length === 0
-      ? h('p', { class: 'all-clear' }, 'Every provider is routable.')
-      : h('table', { class: 'data' },
-        h('thead', null, h('tr', null, ['Provider', 'Capability', 'Reason'].map((t) => h('th', null, t)))),
-        h('tbody', null, down.map((p) => h('tr', { testid: 'alert', data: { kind: 'provider', provider: p.provider_id } },
-          h('td', { class: 'mono' }, p.provider_id),
-          h('td', null, p.capability),
-          h('td', null, p.health_reason ?? '—'))))));
-  fill($('#alert-list'), budgetSection, providerSection);
+  if (!changed('alerts', state.alerts, minute())) return;
+  renderAlertList($('#alert-list'), state.alerts);
+}
+
+async function evaluateAlerts() {
+  try {
+    const changes = await state.api.post('/v1/alerts/evaluate');
+    toast(`Evaluated: ${changes.fired.length} fired, ${changes.resolved.length} resolved.`);
+  } catch (e) {
+    toast(`Could not evaluate: ${e.message}`);
+  }
+  refreshNow();
 }
 
 function meaning(status) {
@@ -565,7 +553,7 @@ function renderSpend(rows, hours) {
   const group = $('#spend-group').value;
   const hourly = $('#spend-bucket').value === 'hour';
   const global = state.budgets.find((b) => b.scope === 'global')?.windows.find((w) => w.window === 'day');
-  if (!changed('spend', rows, group, hourly, hours, global?.limit_cents ?? null, Math.floor(Date.now() / 300_000))) return;
+  if (!changed('spend', rows, group, hourly, hours, global?.limit_cents ?? null, global?.projected_cents ?? null, Math.floor(Date.now() / 300_000))) return;
 
   // Every bucket of the range, empty ones too, aligned like the server's (its offset is in bucket_start).
   const offsetMinutes = offsetOf(rows[0]?.bucket_start);
@@ -575,6 +563,7 @@ function renderSpend(rows, hours) {
   const now = Date.now();
   const buckets = [];
   for (let t = floor(now - hours * 3_600_000); t <= now; t += stepMs) buckets.push(t);
+  const projection = projectionOf(global, buckets, hourly, stepMs);
 
   const byKey = new Map();
   let spent = 0;
@@ -615,7 +604,7 @@ function renderSpend(rows, hours) {
   }
   const stacked = group === 'scope' ? series.filter((x) => x.key === 'global').concat(series.filter((x) => x.key !== 'global')).slice(0, 1) : series;
   const limit = global ? (hourly ? { cents: global.limit_cents / 24, label: 'global daily limit ÷ 24' } : { cents: global.limit_cents, label: 'global daily limit' }) : null;
-  fill($('#spend-chart'), spendChart({ buckets, series: stacked, limit, hourly, offsetMinutes }));
+  fill($('#spend-chart'), spendChart({ buckets, series: stacked, limit, projection, hourly, offsetMinutes }));
   fill($('#spend-legend'), group === 'scope'
     ? [h('span', { class: 'muted' }, 'Stacked by scope, a charge counts once per scope of its chain, so the chart shows the widest scope; the table lists each.')]
     : series.map((x) => h('span', null, h('span', { class: 'swatch', style: { background: x.color } }), x.key)));
@@ -634,6 +623,19 @@ function renderSpend(rows, hours) {
       money(k.spent, 'spend-key-spent'),
       money(k.saved, 'spend-key-saved'),
       h('td', { class: 'num' }, f.number(k.invocations)))));
+}
+
+// The global day's forecast on the chart: hourly, its burn rate over the hours left until the reset (those buckets
+// are added, empty); daily, today's projected total over today's bar. Nothing when it is not burning.
+function projectionOf(day, buckets, hourly, stepMs) {
+  if (!day || !(day.burn_rate_cents_per_hour > 0) || !day.resets_at || buckets.length === 0) return null;
+  const current = buckets[buckets.length - 1];
+  const reset = Date.parse(day.resets_at);
+  const exhausts = day.exhausts_at ? `, limit reached ${new Date(day.exhausts_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}` : '';
+  const label = `projected ${f.cents(day.projected_cents)}¢ today at ${f.cents(day.burn_rate_cents_per_hour)}¢/h${exhausts}`;
+  if (!hourly) return { from: current, to: current, cents: day.projected_cents, label };
+  for (let t = current + stepMs; t < reset; t += stepMs) buckets.push(t);
+  return { from: current, to: buckets[buckets.length - 1], cents: day.burn_rate_cents_per_hour, label };
 }
 
 async function downloadCsv() {
