@@ -5,6 +5,7 @@ using CostOrchestrator.Cli.Commands;
 var root = new RootCommand("CostOrchestrator: budget-enforced pipelines for AI and media providers.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(RemoteCommands.Submit());
 root.Subcommands.Add(RemoteCommands.Runs());
 root.Subcommands.Add(RemoteCommands.Budgets());

@@ -17,12 +17,16 @@ internal static class EmbeddedNode
             PipelineRunLimits = budgets?.RunLimits() ?? new Dictionary<string, decimal>(),
             TimeZone = budgets?.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
         };
-        return await CostOrchestratorNode.StartAsync(new NodeBuilder { Options = options, Seed = profile },
+        return await StartAsync(new NodeBuilder { Options = options, Seed = profile }, verbose, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a node as <paramref name="builder"/> describes it, logging as every command does.</summary>
+    public static Task<CostOrchestratorNode> StartAsync(NodeBuilder builder, bool verbose, CancellationToken cancellationToken) =>
+        CostOrchestratorNode.StartAsync(builder,
             // Logs go to stderr: stdout is the command's output (a table, or JSON another program parses).
             logging => logging
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error),
-            cancellationToken).ConfigureAwait(false);
-    }
+            cancellationToken);
 }
