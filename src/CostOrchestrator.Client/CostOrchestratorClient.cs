@@ -156,6 +156,41 @@ public sealed class CostOrchestratorClient : IDisposable
         return _connection.SendAsync<RunRecord>(HttpMethod.Post, "v1/runs", RequestBody.Json(body), idempotent: false, cancellationToken);
     }
 
+    /// <summary>
+    /// Forecasts a run of a stored pipeline without running it (<c>POST /v1/pipelines/{id}/explain</c>): per step the
+    /// provider the router would choose now and why, expected and worst-case cents, cached items, and whether it fits
+    /// the run's budget and every scope's head-room. Nothing is invoked, reserved or charged.
+    /// </summary>
+    /// <param name="pipelineId">The stored pipeline's id.</param>
+    /// <param name="input">The input the run would have, read by templates as <c>input.*</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The forecast; <see cref="PipelineExplanation.Fits"/> false with its reasons when a run would not fit.</returns>
+    /// <exception cref="CostOrchestratorApiException"><c>not_found</c> (404), or <c>invalid_pipeline</c> naming the input field at fault (400).</exception>
+    /// <remarks>Retried like a read: an explanation changes nothing on the node.</remarks>
+    public Task<PipelineExplanation> ExplainAsync(string pipelineId, JsonElement? input = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipelineId);
+        return _connection.SendAsync<PipelineExplanation>(HttpMethod.Post, $"v1/pipelines/{Uri.EscapeDataString(pipelineId)}/explain",
+            RequestBody.Json(new StoredRunBody { Input = input }), idempotent: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Forecasts a run of an inline pipeline definition without running it (<c>POST /v1/explain</c>); the node validates
+    /// the pipeline as it would for a run.
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="input">The input the run would have, read by templates as <c>input.*</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The forecast; <see cref="PipelineExplanation.Fits"/> false with its reasons when a run would not fit.</returns>
+    /// <exception cref="CostOrchestratorApiException"><c>invalid_pipeline</c> naming every field at fault (400).</exception>
+    /// <remarks>Retried like a read: an explanation changes nothing on the node.</remarks>
+    public Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var body = new InlineRunBody { Pipeline = JsonSerializer.SerializeToElement(pipeline, CostOrchestratorJson.Options), Input = input };
+        return _connection.SendAsync<PipelineExplanation>(HttpMethod.Post, "v1/explain", RequestBody.Json(body), idempotent: true, cancellationToken);
+    }
+
     /// <summary>Lists runs the caller may see, newest first (<c>GET /v1/runs</c>).</summary>
     /// <param name="pipelineId">Only this pipeline's runs.</param>
     /// <param name="status">Only runs in this status.</param>
