@@ -4,12 +4,14 @@ using Orleans;
 using CostOrchestrator.Abstractions.Invocation;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
+using CostOrchestrator.Abstractions.Reports;
 using CostOrchestrator.Abstractions.Serialization;
 using CostOrchestrator.Client.Budget;
 using CostOrchestrator.Client.Cluster;
 using CostOrchestrator.Client.Http;
 using CostOrchestrator.Client.Pipelines;
 using CostOrchestrator.Client.Registry;
+using CostOrchestrator.Client.Reports;
 using CostOrchestrator.Client.Security;
 
 namespace CostOrchestrator.Client;
@@ -208,7 +210,7 @@ public sealed class CostOrchestratorClient : IDisposable
 
         if (status is { } s)
         {
-            query.Add("status=" + JsonSerializer.Serialize(s, CostOrchestratorJson.Options).Trim('"'));
+            query.Add("status=" + WireName(s));
         }
 
         if (limit is { } l)
@@ -289,6 +291,42 @@ public sealed class CostOrchestratorClient : IDisposable
     public Task<IReadOnlyList<ScopeBudget>> ListBudgetsAsync(CancellationToken cancellationToken = default) =>
         _connection.SendAsync<IReadOnlyList<ScopeBudget>>(HttpMethod.Get, "v1/budgets", null, idempotent: true, cancellationToken);
 
+    /// <summary>
+    /// The ledger summed per time bucket and per capability, provider, scope or pipeline (<c>GET /v1/reports/spend</c>):
+    /// what was spent and saved; per provider also what was estimated (estimated vs actual); per pipeline also its runs by
+    /// outcome and the cost per successful run. The caller sees the entries and runs of the scopes it may read.
+    /// </summary>
+    /// <param name="groupBy">What a row sums. Default: per capability.</param>
+    /// <param name="bucket">Hourly or daily rows, in the node's budget time zone. Default: hourly.</param>
+    /// <param name="from">Start of the range (inclusive). Default: 24 hours (hourly) or 30 days (daily) before <paramref name="to"/>.</param>
+    /// <param name="to">End of the range (exclusive). Default: now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="CostOrchestratorApiException"><c>invalid_request</c> naming <c>from</c> when the range is empty or too long (400).</exception>
+    public async Task<SpendReportResult> GetSpendReportAsync(SpendGrouping groupBy = SpendGrouping.Capability, SpendBucket bucket = SpendBucket.Hour,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    {
+        var path = SpendReportPath(groupBy, bucket, from, to, csv: false);
+        using var response = await _connection.SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        var rows = await ApiConnection.ReadAsync<IReadOnlyList<SpendReportRow>>(HttpMethod.Get, path, response, cancellationToken).ConfigureAwait(false);
+        return new SpendReportResult { Rows = rows, Truncated = IsTruncated(response) };
+    }
+
+    /// <summary>The same report as <see cref="GetSpendReportAsync"/>, in the node's CSV (<c>format=csv</c>).</summary>
+    /// <param name="groupBy">What a row sums. Default: per capability.</param>
+    /// <param name="bucket">Hourly or daily rows, in the node's budget time zone. Default: hourly.</param>
+    /// <param name="from">Start of the range (inclusive). Default: 24 hours (hourly) or 30 days (daily) before <paramref name="to"/>.</param>
+    /// <param name="to">End of the range (exclusive). Default: now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="CostOrchestratorApiException"><c>invalid_request</c> naming <c>from</c> when the range is empty or too long (400).</exception>
+    public async Task<SpendReportCsvResult> GetSpendReportCsvAsync(SpendGrouping groupBy = SpendGrouping.Capability, SpendBucket bucket = SpendBucket.Hour,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    {
+        var path = SpendReportPath(groupBy, bucket, from, to, csv: true);
+        using var response = await _connection.SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        var csv = await ApiConnection.ReadTextAsync(HttpMethod.Get, path, response, cancellationToken).ConfigureAwait(false);
+        return new SpendReportCsvResult { Csv = csv, Truncated = IsTruncated(response) };
+    }
+
     /// <summary>The cluster's nodes as the answering node sees them (<c>GET /v1/cluster/nodes</c>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<ClusterMembership> GetNodesAsync(CancellationToken cancellationToken = default) =>
@@ -296,6 +334,33 @@ public sealed class CostOrchestratorClient : IDisposable
 
     /// <summary>Releases the HttpClient the client created (not one passed in, nor a handler passed in).</summary>
     public void Dispose() => _connection.Dispose();
+
+    private static string SpendReportPath(SpendGrouping groupBy, SpendBucket bucket, DateTimeOffset? from, DateTimeOffset? to, bool csv)
+    {
+        var query = new List<string>(5) { "group_by=" + WireName(groupBy), "bucket=" + WireName(bucket) };
+        if (from is { } start)
+        {
+            query.Add("from=" + Uri.EscapeDataString(start.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (to is { } end)
+        {
+            query.Add("to=" + Uri.EscapeDataString(end.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (csv)
+        {
+            query.Add("format=csv");
+        }
+
+        return "v1/reports/spend?" + string.Join('&', query);
+    }
+
+    private static bool IsTruncated(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Report-Truncated", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
+
+    // An enum value as the API spells it in a query string, as in its JSON (budget_rejected, not BudgetRejected).
+    private static string WireName<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, CostOrchestratorJson.Options).Trim('"');
 
     private static HttpClient CreateHttpClient(HttpMessageHandler? handler) =>
         new(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)

@@ -31,7 +31,7 @@ public static class SpendWorkload
     public static async Task<(DateTimeOffset From, DateTimeOffset To)> RunAsync(RunningNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var from = TimeProvider.System.GetUtcNow().AddSeconds(-1);
+        var from = TimeProvider.System.GetUtcNow();
         using var admin = node.Client();
         await PutProviderAsync(admin, ProviderA, "report-cap-a", new { kind = "per-invocation", cents_per_invocation = 1.25m }, new { latency_ms = 0 });
         await PutProviderAsync(admin, ProviderB, "report-cap-b", new { kind = "per-invocation", cents_per_invocation = 0.5m }, new { latency_ms = 0 });
