@@ -1,6 +1,4 @@
-using CostOrchestrator.Tests.Common;
-
-namespace CostOrchestrator.Server.Tests.Reports;
+namespace CostOrchestrator.Tests.Common;
 
 /// <summary>A running node on which <see cref="SpendWorkload"/> has run, and the range that holds it.</summary>
 public abstract class ReportNode(RunningNode node) : IAsyncLifetime
