@@ -12,7 +12,10 @@ public static class SpendWorkload
     /// <summary>The team every run is charged to.</summary>
     public const string Team = "report-team";
 
-    /// <summary>3 runs succeeded (1.75¢ each), 1 failed and 1 was refused by its budget after spending 1.25¢ each.</summary>
+    /// <summary>
+    /// 3 runs succeeded (1.75¢ each), 1 failed and 1 was refused by its budget after spending 1.25¢ each (that one with
+    /// <c>partial_progress</c>, or admission would refuse it before it spent).
+    /// </summary>
     public const string Mixed = "report-mixed";
 
     /// <summary>2 runs succeeded on a per-token chat provider (<see cref="ProviderTokens"/>), the second from the cache.</summary>
@@ -45,7 +48,8 @@ public static class SpendWorkload
         }
 
         await RunAsync(admin, Mixed, "failed", Step("a", "report-cap-a"), Step("b", "report-cap-broken"));
-        await RunAsync(admin, Mixed, "budget_rejected", Step("a", "report-cap-a"), Step("b", "report-cap-b", budgetCents: 0.1m));
+        await RunAsync(admin, new { id = Mixed, scopes = new { team = Team }, partial_progress = true, steps = new[] { Step("a", "report-cap-a"), Step("b", "report-cap-b", budgetCents: 0.1m) } },
+            "budget_rejected");
 
         var chat = new
         {
@@ -67,14 +71,17 @@ public static class SpendWorkload
     private static object Step(string name, string capability, decimal budgetCents) =>
         new { name, invoke = new { capability, budget_cents = budgetCents, inputs = new { nonce = Guid.NewGuid().ToString("N") } } };
 
-    private static async Task RunAsync(HttpClient admin, string pipelineId, string expectedStatus, params object[] steps)
+    private static Task RunAsync(HttpClient admin, string pipelineId, string expectedStatus, params object[] steps) =>
+        RunAsync(admin, new { id = pipelineId, scopes = new { team = Team }, steps }, expectedStatus);
+
+    private static async Task RunAsync(HttpClient admin, object pipeline, string expectedStatus)
     {
-        var response = await admin.PostAsJsonAsync("/v1/runs", new { pipeline = new { id = pipelineId, scopes = new { team = Team }, steps }, wait = true }, Ct);
+        var response = await admin.PostAsJsonAsync("/v1/runs", new { pipeline, wait = true }, Ct);
         response.EnsureSuccessStatusCode();
-        var status = (await RunningNode.JsonAsync(response)).GetProperty("status").GetString();
-        if (status != expectedStatus)
+        var run = await RunningNode.JsonAsync(response);
+        if (run.GetProperty("status").GetString() != expectedStatus)
         {
-            throw new InvalidOperationException($"a {pipelineId} run ended {status}, the workload needs {expectedStatus}");
+            throw new InvalidOperationException($"a {run.GetProperty("pipeline_id").GetString()} run ended {run.GetProperty("status").GetString()}, the workload needs {expectedStatus}");
         }
     }
 
