@@ -74,6 +74,24 @@ public sealed class ExplainCommandTests(RunningNode node) : IClassFixture<Runnin
     }
 
     [Fact]
+    public async Task Explain_OptionalStep_IsMarkedInTheTable()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.File("optional.json");
+        await File.WriteAllTextAsync(file, """
+            { "id": "optional", "steps": [
+                { "name": "voice", "invoke": { "capability": "tts-generate", "inputs": { "text": "hi" } } },
+                { "name": "extra", "invoke": { "capability": "image-generate", "optional": true, "inputs": { "prompt": "hi" } } } ] }
+            """, Ct);
+
+        var (exit, stdout, stderr) = await ExplainAsync(file);
+
+        Assert.True(exit == 0, stderr);
+        var steps = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).Take(2).Select(l => Cells(l)[0]);
+        Assert.Equal(["voice", "extra (optional)"], steps);
+    }
+
+    [Fact]
     public async Task Explain_UnknownCapability_Exits2WithTheFieldTheNodeNamed()
     {
         using var dir = new TempDirectory();

@@ -21,7 +21,8 @@ internal static class ExplanationTable
         foreach (var step in explanation.Steps)
         {
             table.Add(
-                step.Name,
+                // An optional step is skipped when nothing fits, so whether the run fits does not depend on it.
+                step.Optional ? step.Name + " (optional)" : step.Name,
                 step.Capability,
                 step.ProviderId ?? "-",
                 step.Items.ToString(CultureInfo.InvariantCulture),
