@@ -9,6 +9,8 @@ root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(RemoteCommands.Submit());
 root.Subcommands.Add(RemoteCommands.Runs());
 root.Subcommands.Add(RemoteCommands.Budgets());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(ExplainCommand.Create());
 
 // `--input @file.json` names a JSON file; System.CommandLine would otherwise expand it as a response file.
 var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

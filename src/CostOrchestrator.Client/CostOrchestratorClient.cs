@@ -4,12 +4,14 @@ using Orleans;
 using CostOrchestrator.Abstractions.Invocation;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
+using CostOrchestrator.Abstractions.Reports;
 using CostOrchestrator.Abstractions.Serialization;
 using CostOrchestrator.Client.Budget;
 using CostOrchestrator.Client.Cluster;
 using CostOrchestrator.Client.Http;
 using CostOrchestrator.Client.Pipelines;
 using CostOrchestrator.Client.Registry;
+using CostOrchestrator.Client.Reports;
 using CostOrchestrator.Client.Security;
 
 namespace CostOrchestrator.Client;
@@ -156,6 +158,41 @@ public sealed class CostOrchestratorClient : IDisposable
         return _connection.SendAsync<RunRecord>(HttpMethod.Post, "v1/runs", RequestBody.Json(body), idempotent: false, cancellationToken);
     }
 
+    /// <summary>
+    /// Forecasts a run of a stored pipeline without running it (<c>POST /v1/pipelines/{id}/explain</c>): per step the
+    /// provider the router would choose now and why, expected and worst-case cents, cached items, and whether it fits
+    /// the run's budget and every scope's head-room. Nothing is invoked, reserved or charged.
+    /// </summary>
+    /// <param name="pipelineId">The stored pipeline's id.</param>
+    /// <param name="input">The input the run would have, read by templates as <c>input.*</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The forecast; <see cref="PipelineExplanation.Fits"/> false with its reasons when a run would not fit.</returns>
+    /// <exception cref="CostOrchestratorApiException"><c>not_found</c> (404), or <c>invalid_pipeline</c> naming the input field at fault (400).</exception>
+    /// <remarks>Retried like a read: an explanation changes nothing on the node.</remarks>
+    public Task<PipelineExplanation> ExplainAsync(string pipelineId, JsonElement? input = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipelineId);
+        return _connection.SendAsync<PipelineExplanation>(HttpMethod.Post, $"v1/pipelines/{Uri.EscapeDataString(pipelineId)}/explain",
+            RequestBody.Json(new StoredRunBody { Input = input }), idempotent: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Forecasts a run of an inline pipeline definition without running it (<c>POST /v1/explain</c>); the node validates
+    /// the pipeline as it would for a run.
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="input">The input the run would have, read by templates as <c>input.*</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The forecast; <see cref="PipelineExplanation.Fits"/> false with its reasons when a run would not fit.</returns>
+    /// <exception cref="CostOrchestratorApiException"><c>invalid_pipeline</c> naming every field at fault (400).</exception>
+    /// <remarks>Retried like a read: an explanation changes nothing on the node.</remarks>
+    public Task<PipelineExplanation> ExplainAsync(PipelineDefinition pipeline, JsonElement? input = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var body = new InlineRunBody { Pipeline = JsonSerializer.SerializeToElement(pipeline, CostOrchestratorJson.Options), Input = input };
+        return _connection.SendAsync<PipelineExplanation>(HttpMethod.Post, "v1/explain", RequestBody.Json(body), idempotent: true, cancellationToken);
+    }
+
     /// <summary>Lists runs the caller may see, newest first (<c>GET /v1/runs</c>).</summary>
     /// <param name="pipelineId">Only this pipeline's runs.</param>
     /// <param name="status">Only runs in this status.</param>
@@ -173,7 +210,7 @@ public sealed class CostOrchestratorClient : IDisposable
 
         if (status is { } s)
         {
-            query.Add("status=" + JsonSerializer.Serialize(s, CostOrchestratorJson.Options).Trim('"'));
+            query.Add("status=" + WireName(s));
         }
 
         if (limit is { } l)
@@ -254,6 +291,42 @@ public sealed class CostOrchestratorClient : IDisposable
     public Task<IReadOnlyList<ScopeBudget>> ListBudgetsAsync(CancellationToken cancellationToken = default) =>
         _connection.SendAsync<IReadOnlyList<ScopeBudget>>(HttpMethod.Get, "v1/budgets", null, idempotent: true, cancellationToken);
 
+    /// <summary>
+    /// The ledger summed per time bucket and per capability, provider, scope or pipeline (<c>GET /v1/reports/spend</c>):
+    /// what was spent and saved; per provider also what was estimated (estimated vs actual); per pipeline also its runs by
+    /// outcome and the cost per successful run. The caller sees the entries and runs of the scopes it may read.
+    /// </summary>
+    /// <param name="groupBy">What a row sums. Default: per capability.</param>
+    /// <param name="bucket">Hourly or daily rows, in the node's budget time zone. Default: hourly.</param>
+    /// <param name="from">Start of the range (inclusive). Default: 24 hours (hourly) or 30 days (daily) before <paramref name="to"/>.</param>
+    /// <param name="to">End of the range (exclusive). Default: now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="CostOrchestratorApiException"><c>invalid_request</c> naming <c>from</c> when the range is empty or too long (400).</exception>
+    public async Task<SpendReportResult> GetSpendReportAsync(SpendGrouping groupBy = SpendGrouping.Capability, SpendBucket bucket = SpendBucket.Hour,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    {
+        var path = SpendReportPath(groupBy, bucket, from, to, csv: false);
+        using var response = await _connection.SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        var rows = await ApiConnection.ReadAsync<IReadOnlyList<SpendReportRow>>(HttpMethod.Get, path, response, cancellationToken).ConfigureAwait(false);
+        return new SpendReportResult { Rows = rows, Truncated = IsTruncated(response) };
+    }
+
+    /// <summary>The same report as <see cref="GetSpendReportAsync"/>, in the node's CSV (<c>format=csv</c>).</summary>
+    /// <param name="groupBy">What a row sums. Default: per capability.</param>
+    /// <param name="bucket">Hourly or daily rows, in the node's budget time zone. Default: hourly.</param>
+    /// <param name="from">Start of the range (inclusive). Default: 24 hours (hourly) or 30 days (daily) before <paramref name="to"/>.</param>
+    /// <param name="to">End of the range (exclusive). Default: now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="CostOrchestratorApiException"><c>invalid_request</c> naming <c>from</c> when the range is empty or too long (400).</exception>
+    public async Task<SpendReportCsvResult> GetSpendReportCsvAsync(SpendGrouping groupBy = SpendGrouping.Capability, SpendBucket bucket = SpendBucket.Hour,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    {
+        var path = SpendReportPath(groupBy, bucket, from, to, csv: true);
+        using var response = await _connection.SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        var csv = await ApiConnection.ReadTextAsync(HttpMethod.Get, path, response, cancellationToken).ConfigureAwait(false);
+        return new SpendReportCsvResult { Csv = csv, Truncated = IsTruncated(response) };
+    }
+
     /// <summary>The cluster's nodes as the answering node sees them (<c>GET /v1/cluster/nodes</c>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<ClusterMembership> GetNodesAsync(CancellationToken cancellationToken = default) =>
@@ -261,6 +334,33 @@ public sealed class CostOrchestratorClient : IDisposable
 
     /// <summary>Releases the HttpClient the client created (not one passed in, nor a handler passed in).</summary>
     public void Dispose() => _connection.Dispose();
+
+    private static string SpendReportPath(SpendGrouping groupBy, SpendBucket bucket, DateTimeOffset? from, DateTimeOffset? to, bool csv)
+    {
+        var query = new List<string>(5) { "group_by=" + WireName(groupBy), "bucket=" + WireName(bucket) };
+        if (from is { } start)
+        {
+            query.Add("from=" + Uri.EscapeDataString(start.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (to is { } end)
+        {
+            query.Add("to=" + Uri.EscapeDataString(end.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (csv)
+        {
+            query.Add("format=csv");
+        }
+
+        return "v1/reports/spend?" + string.Join('&', query);
+    }
+
+    private static bool IsTruncated(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Report-Truncated", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
+
+    // An enum value as the API spells it in a query string, as in its JSON (budget_rejected, not BudgetRejected).
+    private static string WireName<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, CostOrchestratorJson.Options).Trim('"');
 
     private static HttpClient CreateHttpClient(HttpMessageHandler? handler) =>
         new(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)

@@ -11,6 +11,12 @@ public sealed record RunQuery
     /// <summary>Only this status.</summary>
     public RunStatus? Status { get; init; }
 
+    /// <summary>Only runs created at or after this instant.</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+
+    /// <summary>Only runs created before this instant.</summary>
+    public DateTimeOffset? CreatedTo { get; init; }
+
     /// <summary>Page size. Default: 50.</summary>
     public int Limit { get; init; } = 50;
 

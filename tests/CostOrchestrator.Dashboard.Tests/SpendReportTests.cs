@@ -54,11 +54,12 @@ public sealed class SpendReportTests(DashboardNode node) : IClassFixture<Dashboa
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
         var lines = (await response.Content.ReadAsStringAsync(Ct)).TrimEnd('\n').Split('\n');
-        Assert.Equal("bucket_start,key,spent_cents,saved_cents,invocations", lines[0]);
+        Assert.Equal("bucket_start,key,spent_cents,saved_cents,invocations,estimated_cents,drift_percent", lines[0]);
         Assert.Equal(json.GetArrayLength(), lines.Length - 1);
         var first = json[0];
+        var drift = first.TryGetProperty("drift_percent", out var percent) ? percent.GetRawText() : string.Empty;
         Assert.Equal(
-            $"{first.GetProperty("bucket_start").GetDateTimeOffset():yyyy-MM-dd'T'HH:mm:sszzz},{first.GetProperty("key").GetString()},{first.GetProperty("spent_cents").GetRawText()},{first.GetProperty("saved_cents").GetRawText()},{first.GetProperty("invocations").GetInt32()}",
+            $"{first.GetProperty("bucket_start").GetDateTimeOffset():yyyy-MM-dd'T'HH:mm:sszzz},{first.GetProperty("key").GetString()},{first.GetProperty("spent_cents").GetRawText()},{first.GetProperty("saved_cents").GetRawText()},{first.GetProperty("invocations").GetInt32()},{first.GetProperty("estimated_cents").GetRawText()},{drift}",
             lines[1]);
     }
 

@@ -286,6 +286,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(["q1", "r2", "r1"], (await Store.ListRunsAsync(new RunQuery(), Ct)).Select(r => r.RunId));
         Assert.Equal(["r2"], (await Store.ListRunsAsync(new RunQuery { PipelineId = "p", Status = RunStatus.Running }, Ct)).Select(r => r.RunId));
         Assert.Equal(["r2"], (await Store.ListRunsAsync(new RunQuery { Limit = 1, Offset = 1 }, Ct)).Select(r => r.RunId));
+        Assert.Equal(["r2"], (await Store.ListRunsAsync(new RunQuery { CreatedFrom = _now.AddMinutes(1), CreatedTo = _now.AddMinutes(2) }, Ct)).Select(r => r.RunId));
+        Assert.Equal(["q1", "r2"], (await Store.ListRunsAsync(new RunQuery { CreatedFrom = _now.AddSeconds(30) }, Ct)).Select(r => r.RunId));
+        Assert.Equal(["r1"], (await Store.ListRunsAsync(new RunQuery { CreatedTo = _now.AddSeconds(30) }, Ct)).Select(r => r.RunId));
 
         var result = JsonSerializer.SerializeToElement(new { url = "x" });
         await Store.AppendJournalAsync(new JournalEntry { RunId = "r1", StepIndex = 0, Item = 1, Invocation = new InvocationRecord { InvocationId = "i2", ActualCents = 2m }, Result = result }, Ct);

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using CostOrchestrator.Client;
 
 namespace CostOrchestrator.Cli.Commands;
 
-/// <summary>The options every command that talks to a running node shares.</summary>
+/// <summary>What every command that talks to a running node shares: its options, and how a call ends in an exit code.</summary>
 internal static class NodeConnection
 {
     public static Option<Uri> Node() => new("--node")
@@ -27,4 +28,27 @@ internal static class NodeConnection
         Description = "Admin token or API key. Default: $COSTORCH_TOKEN.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COSTORCH_TOKEN"),
     };
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with a client for the node and turns what can go wrong into exit codes: a budget
+    /// refusal (402) 1, any other refusal (a bad parameter, a missing or wrong token) 2, an unreachable node 3.
+    /// </summary>
+    public static async Task<int> CallAsync(Uri node, string? token, Func<CostOrchestratorClient, Task<int>> call)
+    {
+        using var client = new CostOrchestratorClient(node, token);
+        try
+        {
+            return await call(client).ConfigureAwait(false);
+        }
+        catch (CostOrchestratorApiException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return ex.Status == System.Net.HttpStatusCode.PaymentRequired ? 1 : 2;
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"cannot reach {node}: {ex.Message}").ConfigureAwait(false);
+            return 3;
+        }
+    }
 }

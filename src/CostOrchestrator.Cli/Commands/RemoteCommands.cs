@@ -4,7 +4,6 @@ using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Serialization;
 using CostOrchestrator.Cli.Output;
-using CostOrchestrator.Client;
 using CostOrchestrator.Core.Pipelines;
 
 namespace CostOrchestrator.Cli.Commands;
@@ -42,7 +41,7 @@ internal static class RemoteCommands
                 return 2;
             }
 
-            return await CallAsync(parse.GetValue(node)!, parse.GetValue(token), async client =>
+            return await NodeConnection.CallAsync(parse.GetValue(node)!, parse.GetValue(token), async client =>
             {
                 var run = await client.SubmitRunAsync(parsed.Pipeline!, runInput, wait: false, ct).ConfigureAwait(false);
                 if (!parse.GetValue(noWait))
@@ -64,7 +63,7 @@ internal static class RemoteCommands
         var node = NodeConnection.Node();
         var token = NodeConnection.Token();
         var show = new Command("show", "Show a run's steps, costs and status.") { id, json, node, token };
-        show.SetAction(async (parse, ct) => await CallAsync(parse.GetValue(node)!, parse.GetValue(token), async client =>
+        show.SetAction(async (parse, ct) => await NodeConnection.CallAsync(parse.GetValue(node)!, parse.GetValue(token), async client =>
         {
             var run = await client.GetGrain<IPipelineRunGrain>(parse.GetValue(id)!).GetAsync(ct).ConfigureAwait(false);
             if (run is null)
@@ -84,7 +83,7 @@ internal static class RemoteCommands
         var node = NodeConnection.Node();
         var token = NodeConnection.Token();
         var command = new Command("budgets", "Every budget the token may read, tightest first.") { node, token };
-        command.SetAction(async (parse, ct) => await CallAsync(parse.GetValue(node)!, parse.GetValue(token), async client =>
+        command.SetAction(async (parse, ct) => await NodeConnection.CallAsync(parse.GetValue(node)!, parse.GetValue(token), async client =>
         {
             foreach (var budget in await client.ListBudgetsAsync(ct).ConfigureAwait(false))
             {
@@ -106,23 +105,4 @@ internal static class RemoteCommands
 
     private static void Print(RunRecord run, bool json) =>
         Console.Write(json ? JsonSerializer.Serialize(run, CostOrchestratorJson.Indented) + Environment.NewLine : RunTable.Render(run));
-
-    private static async Task<int> CallAsync(Uri node, string? token, Func<CostOrchestratorClient, Task<int>> call)
-    {
-        using var client = new CostOrchestratorClient(node, token);
-        try
-        {
-            return await call(client).ConfigureAwait(false);
-        }
-        catch (CostOrchestratorApiException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-            return ex.Status == System.Net.HttpStatusCode.PaymentRequired ? 1 : 2;
-        }
-        catch (HttpRequestException ex)
-        {
-            await Console.Error.WriteLineAsync($"cannot reach {node}: {ex.Message}").ConfigureAwait(false);
-            return 3;
-        }
-    }
 }

@@ -107,6 +107,17 @@ internal sealed class ApiConnection : IDisposable
         return value ?? throw new InvalidOperationException($"{Describe(method, path)} answered {(int)response.StatusCode} with an empty body.");
     }
 
+    /// <summary>The success body as text (CSV, say), or the error as an exception.</summary>
+    public static async Task<string> ReadTextAsync(HttpMethod method, string path, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw (await Problem.ReadAsync(response, cancellationToken).ConfigureAwait(false)).ToException(Describe(method, path));
+        }
+
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>How a call is named in errors: method and relative path, never headers.</summary>
     public static string Describe(HttpMethod method, string path) => $"{method} {path}";
 

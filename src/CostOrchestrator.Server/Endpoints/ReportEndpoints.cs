@@ -1,6 +1,8 @@
 using CostOrchestrator.Grains.Hosting;
 using System.Globalization;
 using System.Text;
+using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Abstractions.Reports;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Server.Hosting;
 using CostOrchestrator.Server.Http;
@@ -10,15 +12,38 @@ using CostOrchestrator.Server.Security;
 namespace CostOrchestrator.Server.Endpoints;
 
 /// <summary>
-/// <c>GET /v1/reports/spend</c>: the ledger summed per time bucket and per capability, provider or scope, as JSON
-/// rows or CSV. A caller sees the entries whose chain names a scope it may read (the admin sees all).
+/// <c>GET /v1/reports/spend</c>: the ledger summed per time bucket and per capability, provider (with estimated vs
+/// actual), scope or pipeline (with runs by outcome and the cost per successful run), as JSON rows or CSV. A caller
+/// sees the entries whose chain names a scope it may read, and the runs it may see (the admin sees all).
 /// </summary>
 public static class ReportEndpoints
 {
     /// <summary>At most this many ledger entries are summed per request; a larger range is marked truncated.</summary>
     public const int MaxEntries = 100_000;
 
-    private static readonly string[] _groupings = ["capability", "provider", "scope"];
+    /// <summary>
+    /// At most this many runs are counted per pipeline report; a larger range is marked truncated. Lower than
+    /// <see cref="MaxEntries"/> because the store hands back whole run records, steps and all.
+    /// </summary>
+    public const int MaxRuns = 20_000;
+
+    /// <summary>The response header set to <c>true</c> when a limit cut the oldest part of the range.</summary>
+    public const string TruncatedHeader = "X-Report-Truncated";
+
+    private static readonly Dictionary<string, SpendGrouping> _groupings = new(StringComparer.Ordinal)
+    {
+        ["capability"] = SpendGrouping.Capability,
+        ["provider"] = SpendGrouping.Provider,
+        ["scope"] = SpendGrouping.Scope,
+        ["pipeline"] = SpendGrouping.Pipeline,
+    };
+
+    private static readonly Dictionary<string, SpendBucket> _buckets = new(StringComparer.Ordinal)
+    {
+        ["hour"] = SpendBucket.Hour,
+        ["day"] = SpendBucket.Day,
+    };
+
     private static readonly string[] _formats = ["json", "csv"];
 
     public static void MapReportEndpoints(this IEndpointRouteBuilder app)
@@ -26,14 +51,12 @@ public static class ReportEndpoints
         app.MapGet("/v1/reports/spend", async (string? group_by, string? bucket, string? from, string? to, string? format,
             HttpContext context, ICostOrchestratorStore store, NodeOptions nodeOptions, TimeProvider time, CancellationToken ct) =>
         {
-            var groupBy = group_by ?? "capability";
-            if (!_groupings.Contains(groupBy, StringComparer.Ordinal))
+            if (!_groupings.TryGetValue(group_by ?? "capability", out var grouping))
             {
-                return Problems.Invalid("group_by", "must be capability, provider or scope");
+                return Problems.Invalid("group_by", "must be capability, provider, scope or pipeline");
             }
 
-            var bucketName = bucket ?? "hour";
-            if (bucketName is not ("hour" or "day"))
+            if (!_buckets.TryGetValue(bucket ?? "hour", out var buckets))
             {
                 return Problems.Invalid("bucket", "must be hour or day");
             }
@@ -51,7 +74,7 @@ public static class ReportEndpoints
             }
 
             // A day of hours or a month of days unless told otherwise: what the chart shows first.
-            var start = end - (bucketName == "hour" ? TimeSpan.FromHours(24) : TimeSpan.FromDays(30));
+            var start = end - (buckets == SpendBucket.Hour ? TimeSpan.FromHours(24) : TimeSpan.FromDays(30));
             if (from is not null && !TryParseTime(from, out start))
             {
                 return Problems.Invalid("from", "must be an ISO 8601 date-time (UTC unless it has an offset), e.g. 2026-11-21T00:00:00Z");
@@ -63,25 +86,30 @@ public static class ReportEndpoints
             }
 
             // Bounded so a typo cannot ask for a million empty buckets.
-            var maxSpan = bucketName == "hour" ? TimeSpan.FromDays(31) : TimeSpan.FromDays(732);
+            var maxSpan = buckets == SpendBucket.Hour ? TimeSpan.FromDays(31) : TimeSpan.FromDays(732);
             if (end - start > maxSpan)
             {
-                return Problems.Invalid("from", bucketName == "hour" ? "an hourly report spans at most 31 days" : "a daily report spans at most 732 days");
+                return Problems.Invalid("from", buckets == SpendBucket.Hour ? "an hourly report spans at most 31 days" : "a daily report spans at most 732 days");
             }
 
             var ledger = await store.GetLedgerAsync(new LedgerQuery { From = start, To = end, Limit = MaxEntries }, ct);
-            var caller = context.Caller();
-            var rows = SpendReport.Build(ledger, caller, groupBy, bucketName == "hour", nodeOptions.TimeZone);
-            if (ledger.Count >= MaxEntries)
+            IReadOnlyList<RunRecord> runs = grouping == SpendGrouping.Pipeline
+                ? await store.ListRunsAsync(new RunQuery { CreatedFrom = start, CreatedTo = end, Limit = MaxRuns }, ct)
+                : [];
+            var rows = SpendReport.Build(ledger, runs, context.Caller(), grouping, buckets, nodeOptions.TimeZone);
+            if (ledger.Count >= MaxEntries || runs.Count >= MaxRuns)
             {
-                // The store returns the newest entries first, so what is missing is the oldest part of the range.
-                context.Response.Headers["X-Report-Truncated"] = "true";
+                // The store returns the newest entries and runs first, so what is missing is the oldest part of the range.
+                context.Response.Headers[TruncatedHeader] = "true";
             }
 
             return output == "csv"
-                ? Results.Text(SpendReport.ToCsv(rows), "text/csv; charset=utf-8", Encoding.UTF8)
+                ? Results.Text(SpendReportCsv.Write(rows, grouping), "text/csv; charset=utf-8", Encoding.UTF8)
                 : Results.Ok(rows);
-        }).RequireCaller();
+        }).RequireCaller()
+            .Answers<IReadOnlyList<SpendReportRow>>(StatusCodes.Status200OK, StatusCodes.Status400BadRequest)
+            // Declared again with both media types: a second declaration of 200 replaces the first, and the CSV's columns are the rows' fields.
+            .Produces<IReadOnlyList<SpendReportRow>>(StatusCodes.Status200OK, "application/json", "text/csv");
     }
 
     private static bool TryParseTime(string text, out DateTimeOffset value) =>

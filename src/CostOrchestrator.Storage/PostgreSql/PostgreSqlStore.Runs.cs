@@ -56,6 +56,18 @@ public sealed partial class PostgreSqlStore
             parameters.Add(Text("s", StoreJson.EnumName(status)));
         }
 
+        if (query.CreatedFrom is { } from)
+        {
+            sql.Append(" AND created_at >= @from");
+            parameters.Add(Time("from", from));
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            sql.Append(" AND created_at < @to");
+            parameters.Add(Time("to", to));
+        }
+
         sql.Append(" ORDER BY created_at DESC, run_id DESC LIMIT @limit OFFSET @offset");
         return await QueryAsync(sql.ToString(), r => StoreJson.Read<RunRecord>(r.GetString(0)), cancellationToken, [.. parameters]).ConfigureAwait(false);
     }

@@ -45,9 +45,13 @@ public sealed partial class SqliteStore
         var sql = "SELECT record FROM runs WHERE 1 = 1"
             + (query.PipelineId is null ? string.Empty : " AND pipeline_id = $p")
             + (query.Status is null ? string.Empty : " AND status = $s")
+            + (query.CreatedFrom is null ? string.Empty : " AND created_at >= $from")
+            + (query.CreatedTo is null ? string.Empty : " AND created_at < $to")
             + " ORDER BY created_at DESC, run_id DESC LIMIT $limit OFFSET $offset";
         return LockedAsync<IReadOnlyList<RunRecord>>(async ct => await QueryAsync(null, sql, r => StoreJson.Read<RunRecord>(r.GetString(0)), ct,
-            ("$p", query.PipelineId), ("$s", query.Status is { } s ? StoreJson.EnumName(s) : null), ("$limit", query.Limit), ("$offset", query.Offset)).ConfigureAwait(false),
+            ("$p", query.PipelineId), ("$s", query.Status is { } s ? StoreJson.EnumName(s) : null),
+            ("$from", query.CreatedFrom is { } f ? StoreTime.ToMicros(f) : null), ("$to", query.CreatedTo is { } t ? StoreTime.ToMicros(t) : null),
+            ("$limit", query.Limit), ("$offset", query.Offset)).ConfigureAwait(false),
             cancellationToken);
     }
 
