@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CostOrchestrator.Cli.Commands;
 
-// `costorch`: run pipelines on an embedded node (and, later, against a running node).
+// `costorch`: run, explain and simulate pipelines on an embedded node, or submit them to and report on a running node.
 var root = new RootCommand("CostOrchestrator: budget-enforced pipelines for AI and media providers.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
