@@ -66,8 +66,9 @@ public sealed class DashboardBrowserTests(DashboardNode node) : IClassFixture<Da
         Assert.True(result.Number("alerts") >= 3);
         Assert.Contains("provider_down", result.Strings("alert-kinds"));
         Assert.Contains("budget_exhausted", result.Strings("alert-kinds"));
-        var open = await node.GetAsync("/v1/alerts?status=open");
-        Assert.Equal(open.GetArrayLength(), result.Number("alerts"));
+        // Every alert shown is open per the API (the node may have fired more since: a forecast moves with the clock).
+        var open = (await node.GetAsync("/v1/alerts?status=open")).EnumerateArray().Select(a => a.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Subset(open, result.Strings("alert-kinds").ToHashSet());
         Assert.Contains("GET /v1/alerts", result.Text("alerts-note"), StringComparison.Ordinal);
         Assert.Equal("live", result.Text("node-status"));
     }

@@ -35,10 +35,10 @@ public readonly record struct BudgetForecast(decimal BurnRateCentsPerHour, decim
         {
             exhausts = now;
         }
-        else if (limit > 0m && rate > 0m)
+        else if (limit > 0m && rate > 0m && (limit - used) / rate < left)
         {
-            var until = TimeSpan.FromHours((double)((limit - used) / rate));
-            exhausts = now + until < end ? now + until : null;
+            // Compared in hours first: at a slow rate the time to the limit can be far beyond what a TimeSpan holds.
+            exhausts = now + TimeSpan.FromHours((double)((limit - used) / rate));
         }
 
         return new BudgetForecast(Math.Round(rate, 6, MidpointRounding.AwayFromZero), projected, exhausts);

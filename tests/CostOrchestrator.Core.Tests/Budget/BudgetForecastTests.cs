@@ -66,4 +66,14 @@ public sealed class BudgetForecastTests
     {
         Assert.Equal(new BudgetForecast(0m, 0m, null), BudgetForecast.Of(Midnight, NextMidnight, Midnight.AddHours(5), 0m, 0m, 200m));
     }
+
+    [Fact]
+    public void AVerySlowRate_NeverRunsOutThisWindow_WithoutOverflowing()
+    {
+        // A millionth of a cent in a day's first hour against a billion-dollar limit: ~10^17 hours to the limit.
+        var forecast = BudgetForecast.Of(Midnight, NextMidnight, Midnight.AddHours(1), spent: 0.000001m, reserved: 0m, limit: 100_000_000_000m);
+
+        Assert.Null(forecast.ExhaustsAt);
+        Assert.Equal(0.000024m, forecast.ProjectedCents);
+    }
 }
