@@ -174,7 +174,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             throw new ArgumentOutOfRangeException(nameof(actualCents), "actual_cents must not be negative.");
         }
 
-        var committed = await _writes.CommitAsync(new StoreCommit
+        var change = await _writes.CommitAsync(new StoreCommit
         {
             ReservationId = reservationId,
             ActualCents = Cents.RoundUp(actualCents),
@@ -182,6 +182,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             Now = _time.GetUtcNow(),
             Journal = journal,
         }, cancellationToken).ConfigureAwait(true);
+        var committed = change.Reservation;
         if (committed is { ActualCents: { } actual })
         {
             if (actual > committed.AmountCents)
@@ -199,7 +200,8 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     /// <inheritdoc />
     public async Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default)
     {
-        var released = await _store.ReleaseAsync(reservationId, cancellationToken).ConfigureAwait(true);
+        var change = await _store.ReleaseAsync(reservationId, cancellationToken).ConfigureAwait(true);
+        var released = change.Reservation;
         if (released is { State: ReservationState.Released })
         {
             await SettleAsync(released, actualCents: null).ConfigureAwait(true);
