@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
-using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Storage;

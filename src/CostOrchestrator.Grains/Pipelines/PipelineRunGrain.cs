@@ -398,14 +398,15 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
                 token).ConfigureAwait(true);
             if (ahead.Refusal is { } refused)
             {
-                _telemetry.RecordDecision(invoke.Capability, refused);
                 // The step's fallback applies to the fan-out as a whole, as it would to one item.
                 var budget = refused.Error?.Code == RunErrorCodes.BudgetExceeded;
-                return await EndStepAsync(index, step, refused with
+                var ended = refused with
                 {
                     Queued = budget && invoke.Fallback == FallbackPolicy.Queue,
                     NothingFitted = budget && invoke.Fallback == FallbackPolicy.Degrade,
-                }).ConfigureAwait(true);
+                };
+                _telemetry.RecordDecision(invoke.Capability, ended);
+                return await EndStepAsync(index, step, ended).ConfigureAwait(true);
             }
 
             held = ahead.Held;
