@@ -43,18 +43,18 @@ public interface IBudgetStore
 
     /// <summary>
     /// Replaces a reservation by the actual cost and writes the ledger entry, and the run's journal entry when given
-    /// (in the same transaction). Idempotent; null when unknown.
+    /// (in the same transaction). Idempotent: a repeated commit changes nothing and says so.
     /// </summary>
-    Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken);
+    Task<ReservationChange> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken);
 
     /// <summary>
     /// Group commit of commits: each as <see cref="CommitAsync"/> (its own savepoint), all in one transaction,
     /// acknowledged together once it is durable. Results in request order.
     /// </summary>
-    Task<IReadOnlyList<Reservation?>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ReservationChange>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken);
 
-    /// <summary>Gives a pending reservation back. Idempotent; null when unknown.</summary>
-    Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken);
+    /// <summary>Gives a pending reservation back. Idempotent: a repeated release changes nothing and says so.</summary>
+    Task<ReservationChange> ReleaseAsync(string reservationId, CancellationToken cancellationToken);
 
     /// <summary>A reservation by id.</summary>
     Task<Reservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken);

@@ -163,18 +163,21 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.ReserveAsync(Reservation("r2", 3m, Target("global")), Ct);
 
         var committed = await Store.CommitAsync("r1", 3.141592m, new TokenCounts { Input = 10, Output = 5 }, _now, null, Ct);
-        await Store.CommitAsync("r1", 99m, null, _now, null, Ct);
+        var committedAgain = await Store.CommitAsync("r1", 99m, null, _now, null, Ct);
         var released = await Store.ReleaseAsync("r2", Ct);
-        await Store.ReleaseAsync("r2", Ct);
+        var releasedAgain = await Store.ReleaseAsync("r2", Ct);
 
-        Assert.Equal(ReservationState.Committed, committed!.State);
-        Assert.Equal(ReservationState.Released, released!.State);
+        Assert.Equal(ReservationState.Committed, committed.Reservation!.State);
+        Assert.Equal(ReservationState.Released, released.Reservation!.State);
+        Assert.Equal((true, false, true, false), (committed.Applied, committedAgain.Applied, released.Applied, releasedAgain.Applied));
+        Assert.Equal(3.141592m, committedAgain.Reservation!.ActualCents);
         var spend = await SpendAsync("global");
         Assert.Equal(3.141592m, spend.ChargedCents);
         Assert.Equal(0m, spend.ReservedCents);
         var entry = Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct));
         Assert.Equal((4.000001m, 3.141592m, "fal", 10L), (entry.EstimatedCents, entry.ActualCents, entry.Attribution.ProviderId, entry.Tokens!.Input));
-        Assert.Null(await Store.CommitAsync("unknown", 1m, null, _now, null, Ct));
+        var unknown = await Store.CommitAsync("unknown", 1m, null, _now, null, Ct);
+        Assert.Equal((null, false), (unknown.Reservation, unknown.Applied));
     }
 
     [Fact]
@@ -191,7 +194,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal((6m, 1m), ((await SpendAsync("global")).ChargedCents, (await SpendAsync("global")).ReservedCents));
         Assert.True(Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Unreconciled);
 
-        await Store.CommitAsync("r1", 2.5m, null, _now, null, Ct);
+        var late = await Store.CommitAsync("r1", 2.5m, null, _now, null, Ct);
+        Assert.Equal((true, true), (late.Applied, late.Reconciled));
         Assert.Equal(2.5m, (await SpendAsync("global")).ChargedCents);
         var entry = Assert.Single(await Store.GetLedgerAsync(new LedgerQuery(), Ct));
         Assert.False(entry.Unreconciled);
@@ -373,7 +377,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         await Store.CommitAsync("r1", 3m, null, _now, entry, Ct);
         await Store.CommitAsync("r1", 3m, null, _now, entry with { Invocation = entry.Invocation with { InvocationId = "replayed" } }, Ct);
-        Assert.Null(await Store.CommitAsync("unknown", 1m, null, _now, entry with { RunId = "run-2" }, Ct));
+        Assert.Null((await Store.CommitAsync("unknown", 1m, null, _now, entry with { RunId = "run-2" }, Ct)).Reservation);
 
         var journaled = Assert.Single(await Store.GetJournalAsync("run-1", Ct));
         Assert.Equal(("inv-1", "https://example.test/clip.mp4"), (journaled.Invocation.InvocationId, journaled.Result.GetProperty("url").GetString()));
@@ -403,8 +407,9 @@ public abstract class StoreContractTests : IAsyncLifetime
             new StoreCommit { ReservationId = "unknown", ActualCents = 1m, Now = _now },
         ], Ct);
 
-        Assert.Equal([3m, 1.5m, 3m], results.Take(3).Select(r => r!.ActualCents!.Value));
-        Assert.Null(results[3]);
+        Assert.Equal([3m, 1.5m, 3m], results.Take(3).Select(r => r.Reservation!.ActualCents!.Value));
+        Assert.Equal([true, true, false, false], results.Select(r => r.Applied));
+        Assert.Null(results[3].Reservation);
         Assert.Equal((4.5m, 0m), ((await SpendAsync("global")).ChargedCents, (await SpendAsync("global")).ReservedCents));
         Assert.Equal((3m, 0m), ((await SpendAsync("team:a")).ChargedCents, (await SpendAsync("team:a")).ReservedCents));
         Assert.Equal(2, (await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count);

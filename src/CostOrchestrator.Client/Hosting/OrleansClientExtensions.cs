@@ -14,6 +14,7 @@ public static class OrleansClientExtensions
 {
     /// <summary>
     /// Adds the Orleans client (resolve <c>IClusterClient</c> or <c>IGrainFactory</c> from the host's services once it started).
+    /// Grain calls carry the caller's trace context (<c>Activity.Current</c>) to the silos.
     /// </summary>
     /// <param name="builder">The service's host builder.</param>
     /// <param name="options">Where the cluster's membership lives and which cluster to join.</param>
@@ -34,6 +35,10 @@ public static class OrleansClientExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
+
+            // The silos propagate trace context on grain calls; so does the client, so a service's own trace continues
+            // into the runs and reservations it asks for (when it records traces at all).
+            client.AddActivityPropagation();
         });
         return builder;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Grains.Diagnostics;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
@@ -36,15 +37,17 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     private readonly QueuedRunWaker _waker;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
+    private readonly BudgetGauges _gauges;
     private readonly ILogger<BudgetGovernorGrain> _logger;
 
     private ScopeAccount _account = null!;
+    private ScopeWindows? _published;
     private long _epoch;
     private IGrainTimer? _checkTimer;
 
     /// <summary>Created by Orleans on activation.</summary>
     public BudgetGovernorGrain(ICostOrchestratorStore store, BudgetBook book, PolicyCache policies, QueuedRunWaker waker,
-        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<BudgetGovernorGrain> logger)
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, BudgetGauges gauges, ILogger<BudgetGovernorGrain> logger)
     {
         _store = store;
         _book = book;
@@ -52,6 +55,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         _waker = waker;
         _time = time;
         _options = options;
+        _gauges = gauges;
         _logger = logger;
     }
 
@@ -63,6 +67,14 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         await LoadAsync(await _store.GetPolicyAsync(Key, cancellationToken).ConfigureAwait(true), cancellationToken).ConfigureAwait(true);
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The scope's next activation, here or on another silo, publishes its own numbers.
+        _gauges.Withdraw(_published);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public async Task<ScopeBudget> GetBudgetAsync(CancellationToken cancellationToken = default) =>
@@ -108,6 +120,10 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         {
             LogDenied(denial.Scope, denial.RequestedCents, denial.SpentCents, denial.ReservedCents, denial.LimitCents);
         }
+        else if (outcome.Windows.Count > 0)
+        {
+            PublishGauges();
+        }
 
         return Task.FromResult(new HoldDecision { Epoch = _epoch, Windows = outcome.Windows, Overdraft = outcome.Overdraft, Denial = outcome.Denial });
     }
@@ -115,7 +131,11 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     /// <inheritdoc />
     public Task ForgetHoldAsync(string reservationId, CancellationToken cancellationToken = default)
     {
-        _account.Release(reservationId);
+        if (_account.Release(reservationId))
+        {
+            PublishGauges();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -129,13 +149,10 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     /// <inheritdoc />
     public Task SettleHoldAsync(string reservationId, decimal? actualCents, CancellationToken cancellationToken = default)
     {
-        if (actualCents is { } actual)
+        var counted = actualCents is { } actual ? _account.Charge(reservationId, actual) : _account.Release(reservationId);
+        if (counted)
         {
-            _account.Charge(reservationId, actual);
-        }
-        else
-        {
-            _account.Release(reservationId);
+            PublishGauges();
         }
 
         return Task.CompletedTask;
@@ -150,6 +167,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             // Unlimited: nothing to decide, so nothing to fence.
             _account = account;
             _epoch = 0;
+            PublishGauges();
             return;
         }
 
@@ -171,6 +189,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         account.Roll(now);
         _account = account;
         _epoch = snapshot.Epoch;
+        PublishGauges();
         _checkTimer ??= this.RegisterGrainTimer(CheckHoldsAsync, CheckEvery, CheckEvery);
     }
 
@@ -203,6 +222,8 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
                     break;
             }
         }
+
+        PublishGauges();
     }
 
     /// <inheritdoc />
@@ -224,6 +245,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
 
         LogWindowRolled(Key, now);
         _account.Roll(now);
+        PublishGauges();
         var policy = await _store.GetPolicyAsync(Key, CancellationToken.None).ConfigureAwait(true);
         if (policy is not null)
         {
@@ -256,6 +278,10 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
             await this.UnregisterReminder(reminder).ConfigureAwait(true);
         }
     }
+
+    // After every change to the account, on this turn: the gauges never read the account itself, which only this
+    // activation's turns may touch.
+    private void PublishGauges() => _published = _gauges.Publish(_account, _time.GetUtcNow(), _options.TimeZone);
 
     [LoggerMessage(EventId = Core.Diagnostics.EventIds.ReservationDenied, Level = LogLevel.Information,
         Message = "Reservation of {Requested}¢ denied by {Scope}: spent {Spent}¢ + reserved {Reserved}¢ of {Limit}¢")]

@@ -11,7 +11,7 @@ namespace CostOrchestrator.Grains.Budget;
 public sealed class BudgetWrites : IAsyncDisposable
 {
     private readonly GroupCommit<StoreReservation, ReserveResult> _reservations;
-    private readonly GroupCommit<StoreCommit, Reservation?> _commits;
+    private readonly GroupCommit<StoreCommit, ReservationChange> _commits;
 
     /// <summary>Starts the writers.</summary>
     public BudgetWrites(IBudgetStore store, NodeOptions options)
@@ -27,7 +27,7 @@ public sealed class BudgetWrites : IAsyncDisposable
         _reservations.WriteAsync(reservation, cancellationToken);
 
     /// <summary>Writes a commit in the next group.</summary>
-    public Task<Reservation?> CommitAsync(StoreCommit commit, CancellationToken cancellationToken) =>
+    public Task<ReservationChange> CommitAsync(StoreCommit commit, CancellationToken cancellationToken) =>
         _commits.WriteAsync(commit, cancellationToken);
 
     /// <summary>Lets queued writes finish.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Money;
+using CostOrchestrator.Grains.Diagnostics;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage;
 using Microsoft.Extensions.Logging;
@@ -32,12 +33,14 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     private readonly BudgetWrites _writes;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
+    private readonly CostOrchestratorTelemetry _telemetry;
     private readonly ILogger<ReservationCoordinatorGrain> _logger;
     private readonly string _silo;
 
     /// <summary>Created by Orleans on activation.</summary>
     public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, BudgetWrites writes,
-        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILocalSiloDetails silo, ILogger<ReservationCoordinatorGrain> logger)
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILocalSiloDetails silo, CostOrchestratorTelemetry telemetry,
+        ILogger<ReservationCoordinatorGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(silo);
         _silo = silo.SiloAddress.ToParsableString();
@@ -46,6 +49,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
         _writes = writes;
         _time = time;
         _options = options;
+        _telemetry = telemetry;
         _logger = logger;
     }
 
@@ -62,6 +66,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
         // policy (read when it activates, replaced through it), while a silo's policy cache can be a refresh behind a
         // limit just set elsewhere. An unlimited scope's governor answers at once and fences nothing.
         var scopes = request.Chain.Distinct(StringComparer.Ordinal).ToList();
+        var started = _time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             var now = _time.GetUtcNow();
@@ -95,7 +100,9 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
 
                 // A replay of a reservation made while there was room still returns that reservation.
                 var earlier = await _store.GetReservationByKeyAsync(request.IdempotencyKey, cancellationToken).ConfigureAwait(true);
-                return earlier is not null ? new ReservationOutcome { Reservation = earlier } : new ReservationOutcome { Denial = denial };
+                var refused = earlier is not null ? new ReservationOutcome { Reservation = earlier } : new ReservationOutcome { Denial = denial };
+                _telemetry.RecordReserve(refused, replayed: earlier is not null, _time.GetElapsedTime(started));
+                return refused;
             }
 
             ReserveResult written;
@@ -152,7 +159,9 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
                 }
             }
 
-            return new ReservationOutcome { Reservation = written.Reservation };
+            var reserved = new ReservationOutcome { Reservation = written.Reservation };
+            _telemetry.RecordReserve(reserved, written.Replayed, _time.GetElapsedTime(started));
+            return reserved;
         }
     }
 
@@ -174,7 +183,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             throw new ArgumentOutOfRangeException(nameof(actualCents), "actual_cents must not be negative.");
         }
 
-        var committed = await _writes.CommitAsync(new StoreCommit
+        var change = await _writes.CommitAsync(new StoreCommit
         {
             ReservationId = reservationId,
             ActualCents = Cents.RoundUp(actualCents),
@@ -182,6 +191,8 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
             Now = _time.GetUtcNow(),
             Journal = journal,
         }, cancellationToken).ConfigureAwait(true);
+        _telemetry.RecordSettlement(change, committed: true);
+        var committed = change.Reservation;
         if (committed is { ActualCents: { } actual })
         {
             if (actual > committed.AmountCents)
@@ -199,7 +210,9 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     /// <inheritdoc />
     public async Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default)
     {
-        var released = await _store.ReleaseAsync(reservationId, cancellationToken).ConfigureAwait(true);
+        var change = await _store.ReleaseAsync(reservationId, cancellationToken).ConfigureAwait(true);
+        _telemetry.RecordSettlement(change, committed: false);
+        var released = change.Reservation;
         if (released is { State: ReservationState.Released })
         {
             await SettleAsync(released, actualCents: null).ConfigureAwait(true);

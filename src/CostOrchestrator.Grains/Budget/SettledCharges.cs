@@ -1,5 +1,6 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Grains.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Budget;
@@ -9,12 +10,13 @@ namespace CostOrchestrator.Grains.Budget;
 /// attributed to its run; this adds the same charge to the run's record, so a run's cost equals what the ledger
 /// charged it.
 /// </summary>
-public sealed partial class SettledCharges(IGrainFactory grains, ILogger<SettledCharges> logger)
+public sealed partial class SettledCharges(IGrainFactory grains, CostOrchestratorTelemetry telemetry, ILogger<SettledCharges> logger)
 {
-    /// <summary>Tells each settled reservation's run (reservations outside runs need nothing).</summary>
+    /// <summary>Counts each settled reservation's charge, and tells its run (reservations outside runs need nothing).</summary>
     public async Task AttributeAsync(IReadOnlyList<Reservation> settled, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settled);
+        telemetry.RecordSettledWithoutCommit(settled);
         foreach (var reservation in settled.Where(r => r.Attribution.RunId is not null))
         {
             // Right after a silo's death its runs may still be addressed to it: a few tries, a second apart. Should all

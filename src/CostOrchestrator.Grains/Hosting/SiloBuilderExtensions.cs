@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CostOrchestrator.Grains.Budget;
+using CostOrchestrator.Grains.Diagnostics;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Grains.Pipelines;
 using CostOrchestrator.Grains.Registry;
@@ -72,6 +73,14 @@ public static class SiloBuilderExtensions
         services.AddSingleton<NodeMaintenance>();
         services.AddSingleton<Alerts.AlertSnapshotReader>();
         services.AddSingleton<Alerts.WebhookSender>();
+
+        // Instruments come from the host's IMeterFactory (a host built without one still gets one here), so a node's
+        // meter is its own even when several nodes share a process. Grain calls carry the caller's trace context, so a
+        // run's spans and the calls it makes stay in the trace that submitted it.
+        services.AddMetrics();
+        services.AddSingleton<BudgetGauges>();
+        services.AddSingleton<CostOrchestratorTelemetry>();
+        silo.AddActivityPropagation();
 
         // Not a periodic loop: it reacts to membership, so it runs in tests too.
         services.AddHostedService<DeadSiloSettlement>();

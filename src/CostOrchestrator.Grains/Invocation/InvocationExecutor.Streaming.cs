@@ -27,9 +27,10 @@ public sealed partial class InvocationExecutor
     /// mid-stream, from the tokens it received (the upstream call is aborted). Returns null when the chosen
     /// provider cannot stream; the caller then invokes normally and replays the answer. <paramref name="onStart"/>
     /// is told the provider and the worst case reserved once the reservation holds, before the upstream is called
-    /// (so before the first byte): a gateway sends them as headers.
+    /// (so before the first byte): a gateway sends them as headers. StreamChatAsync (InvocationExecutor.Telemetry.cs)
+    /// runs this inside the invocation's span.
     /// </summary>
-    public async Task<InvocationOutcome?> StreamChatAsync(InvocationContext context, JsonElement requestBody,
+    private async Task<InvocationOutcome?> StreamChatUntracedAsync(InvocationContext context, JsonElement requestBody,
         Func<ReadOnlyMemory<byte>, CancellationToken, Task> onSseLine, Action<ProviderRecord, decimal>? onStart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -74,6 +75,7 @@ public sealed partial class InvocationExecutor
             return null;
         }
 
+        TagReserved(Reserved(reservation));
         onStart?.Invoke(provider, worstCase);
 
         // A client that went away shows up either as the request's token or as a failed write to it; both end
@@ -112,6 +114,7 @@ public sealed partial class InvocationExecutor
             await reservations.ReleaseAsync(Reserved(reservation).ReservationId, CancellationToken.None).ConfigureAwait(false);
             await EndQuotaCallAsync(provider, Reserved(reservation).ReservationId, used: false).ConfigureAwait(false);
             await _registry.ReportOutcomeAsync(provider, false, latencyMs, CancellationToken.None).ConfigureAwait(false);
+            _telemetry.RecordProviderCall(provider, succeeded: false, retryable: true, latencyMs);
             return new InvocationOutcome { Decision = route.Decision, Error = new RunError { Code = RunErrorCodes.ProviderFailed, Message = result.Error ?? "the upstream stream failed" } };
         }
 
@@ -121,6 +124,7 @@ public sealed partial class InvocationExecutor
         await reservations.CommitAsync(Reserved(reservation).ReservationId, actual, usage, CancellationToken.None).ConfigureAwait(false);
         await EndQuotaCallAsync(provider, Reserved(reservation).ReservationId, used: true).ConfigureAwait(false);
         await _registry.ReportOutcomeAsync(provider, result.Completed, latencyMs, CancellationToken.None).ConfigureAwait(false);
+        _telemetry.RecordProviderCall(provider, result.Completed, retryable: true, latencyMs);
         return new InvocationOutcome
         {
             Decision = route.Decision,

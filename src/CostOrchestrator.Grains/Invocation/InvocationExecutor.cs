@@ -9,6 +9,7 @@ using CostOrchestrator.Core.Caching;
 using CostOrchestrator.Core.Registry;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
+using CostOrchestrator.Grains.Diagnostics;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Grains.Registry;
 using CostOrchestrator.Providers;
@@ -32,11 +33,12 @@ public sealed partial class InvocationExecutor
     private readonly ProviderAdapters _adapters;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
+    private readonly CostOrchestratorTelemetry _telemetry;
     private readonly ILogger<InvocationExecutor> _logger;
 
     /// <summary>Creates the executor.</summary>
     public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, RegistryCopy registry, ProviderQuotas quotas, ProviderAdapters adapters,
-        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<InvocationExecutor> logger)
+        [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, CostOrchestratorTelemetry telemetry, ILogger<InvocationExecutor> logger)
     {
         _grains = grains;
         _store = store;
@@ -46,11 +48,12 @@ public sealed partial class InvocationExecutor
         _adapters = adapters;
         _time = time;
         _options = options;
+        _telemetry = telemetry;
         _logger = logger;
     }
 
-    /// <summary>Executes the invocation. Expected failures (budget, no provider, provider errors) are values.</summary>
-    public async Task<InvocationOutcome> InvokeAsync(InvocationContext context, CancellationToken cancellationToken)
+    // InvokeAsync (InvocationExecutor.Telemetry.cs) runs this inside the invocation's span.
+    private async Task<InvocationOutcome> InvokeUntracedAsync(InvocationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var invocationId = "inv_" + Guid.NewGuid().ToString("N")[..20];
@@ -256,6 +259,8 @@ public sealed partial class InvocationExecutor
                 return null;
             }
 
+            TagReserved(reserved);
+
             var started = _time.GetTimestamp();
             ProviderOutcome result;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -286,6 +291,7 @@ public sealed partial class InvocationExecutor
 
             var latencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
             await _registry.ReportOutcomeAsync(provider, result.Succeeded, latencyMs, cancellationToken).ConfigureAwait(false);
+            _telemetry.RecordProviderCall(provider, result.Succeeded, result.Retryable, latencyMs);
             if (result.Succeeded)
             {
                 var actual = result.BilledCents ?? CostEstimator.Actual(provider, context.Inputs, result.Usage);

@@ -4,6 +4,7 @@ using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Core.Pipelines;
 using CostOrchestrator.Core.Routing;
+using CostOrchestrator.Grains.Diagnostics;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Grains.Invocation;
 using CostOrchestrator.Storage;
@@ -39,6 +40,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
     private readonly string _activationId = Guid.NewGuid().ToString("N");
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
+    private readonly CostOrchestratorTelemetry _telemetry;
     private readonly ILogger<PipelineRunGrain> _logger;
     private volatile RunRecord? _record;
     private Task? _execution;
@@ -47,13 +49,15 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
     private bool _cancelRequested;
 
     /// <summary>Created by Orleans on activation.</summary>
-    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, PipelineExplainer explainer, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILogger<PipelineRunGrain> logger)
+    public PipelineRunGrain(ICostOrchestratorStore store, InvocationExecutor executor, PipelineExplainer explainer, [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options,
+        CostOrchestratorTelemetry telemetry, ILogger<PipelineRunGrain> logger)
     {
         _store = store;
         _executor = executor;
         _explainer = explainer;
         _time = time;
         _options = options;
+        _telemetry = telemetry;
         _logger = logger;
     }
 
@@ -202,6 +206,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
         }
 
         await SaveAsync(record with { Status = RunStatus.Cancelled, CompletedAt = _time.GetUtcNow(), Error = new RunError { Code = RunErrorCodes.Cancelled, Message = "cancelled by a caller" } }, CancellationToken.None).ConfigureAwait(true);
+        _telemetry.RecordRunFinished(RunStatus.Cancelled);
         return _record;
     }
 
@@ -242,6 +247,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
 
     private async Task RunExecutionAsync(bool admit, CancellationToken token)
     {
+        using var trace = TraceExecution();
         try
         {
             if (!admit || await AdmitAsync(token).ConfigureAwait(true))
@@ -326,7 +332,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
                     continue;
                 }
 
-                var stepOutcome = await ExecuteStepAsync(i, step, journal, results, token).ConfigureAwait(true);
+                var stepOutcome = await ExecuteStepTracedAsync(i, step, journal, results, token).ConfigureAwait(true);
                 if (stepOutcome is not null)
                 {
                     await FinishAsync(stepOutcome.Value.Status, stepOutcome.Value.Error, output: null).ConfigureAwait(true);
@@ -394,11 +400,13 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
             {
                 // The step's fallback applies to the fan-out as a whole, as it would to one item.
                 var budget = refused.Error?.Code == RunErrorCodes.BudgetExceeded;
-                return await EndStepAsync(index, step, refused with
+                var ended = refused with
                 {
                     Queued = budget && invoke.Fallback == FallbackPolicy.Queue,
                     NothingFitted = budget && invoke.Fallback == FallbackPolicy.Degrade,
-                }).ConfigureAwait(true);
+                };
+                _telemetry.RecordDecision(invoke.Capability, ended);
+                return await EndStepAsync(index, step, ended).ConfigureAwait(true);
             }
 
             held = ahead.Held;
@@ -623,6 +631,7 @@ public sealed partial class PipelineRunGrain : Grain, IPipelineRunGrain, IRemind
     {
         await AddSettledChargesFromLedgerAsync(CancellationToken.None).ConfigureAwait(true);
         await SaveAsync(_record! with { Status = status, Error = error, Output = output, CompletedAt = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(true);
+        _telemetry.RecordRunFinished(status);
         LogFinished(Key, status, _record!.TotalCostCents);
     }
 

@@ -48,6 +48,12 @@ public sealed partial class RegistryCopy : IRegistryObserver, ILifecycleParticip
     }
 
     /// <summary>
+    /// The providers as this copy last saw them, without renewing or waiting: what the provider gauges read on a scrape
+    /// (empty until the copy first loads).
+    /// </summary>
+    public IReadOnlyList<ProviderRecord> Known => Volatile.Read(ref _view)?.Snapshot.Providers ?? [];
+
+    /// <summary>
     /// Reports the outcome of one call. A success on a provider this copy sees as healthy cannot change its health
     /// and is batched; anything else goes to the registry now, so a breaker opens before the next call routes.
     /// </summary>

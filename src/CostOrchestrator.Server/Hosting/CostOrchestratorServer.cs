@@ -106,6 +106,9 @@ public static class CostOrchestratorServer
             ServiceId = config["service-id"],
             PostgresPoolSize = config["postgres-pool-size"],
             AdminToken = Environment.GetEnvironmentVariable("COSTORCH_ADMIN_TOKEN") is { Length: > 0 } token ? token : config["admin-token"],
+            OtlpEndpoint = config[OtlpEnvironment.Endpoint],
+            OtlpTracesEndpoint = config[OtlpEnvironment.TracesEndpoint],
+            OtlpMetricsEndpoint = config[OtlpEnvironment.MetricsEndpoint],
         };
         var problems = ServerOptions.UnknownArguments(args).Concat(options.Validate()).ToList();
         if (problems.Count > 0)
@@ -138,7 +141,9 @@ public static class CostOrchestratorServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiKeyService>();
-        builder.UseOrleans(silo => silo.AddCostOrchestrator(NodeFor(options)));
+        var node = NodeFor(options);
+        builder.UseOrleans(silo => silo.AddCostOrchestrator(node));
+        builder.AddNodeTelemetry(options, node.Options.NodeId);
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
@@ -150,6 +155,7 @@ public static class CostOrchestratorServer
 
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapRegistryEndpoints();
         app.MapBudgetEndpoints();
         app.MapInvokeEndpoints();

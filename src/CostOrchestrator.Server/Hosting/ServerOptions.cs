@@ -45,6 +45,25 @@ public sealed record ServerOptions
     /// <summary>The admin token (env <c>COSTORCH_ADMIN_TOKEN</c>); without it admin routes refuse.</summary>
     public string? AdminToken { get; init; }
 
+    /// <summary>
+    /// Where to send traces and metrics over OTLP (env <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, OpenTelemetry's own variable;
+    /// the exporter also reads <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> and <c>OTEL_EXPORTER_OTLP_HEADERS</c>). Default: none,
+    /// and nothing is exported over OTLP; /metrics is served either way.
+    /// </summary>
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>Where to send traces only (env <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>). Default: <see cref="OtlpEndpoint"/>.</summary>
+    public string? OtlpTracesEndpoint { get; init; }
+
+    /// <summary>Where to send metrics only (env <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>). Default: <see cref="OtlpEndpoint"/>.</summary>
+    public string? OtlpMetricsEndpoint { get; init; }
+
+    /// <summary>True when traces are exported (and so recorded at all).</summary>
+    public bool ExportsTraces => !string.IsNullOrWhiteSpace(OtlpTracesEndpoint ?? OtlpEndpoint);
+
+    /// <summary>True when metrics are pushed over OTLP as well as served at /metrics.</summary>
+    public bool ExportsMetrics => !string.IsNullOrWhiteSpace(OtlpMetricsEndpoint ?? OtlpEndpoint);
+
     /// <summary>The largest request body accepted, in bytes. Default: 1 MiB.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1 << 20;
 
@@ -78,6 +97,17 @@ public sealed record ServerOptions
         if (PostgresPoolSize is not null && (!int.TryParse(PostgresPoolSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pool) || pool is < 1 or > 1000))
         {
             errors.Add($"--postgres-pool-size: '{PostgresPoolSize}' is not a number from 1 to 1000");
+        }
+
+        foreach (var (variable, value) in new[]
+        {
+            (OtlpEnvironment.Endpoint, OtlpEndpoint), (OtlpEnvironment.TracesEndpoint, OtlpTracesEndpoint), (OtlpEnvironment.MetricsEndpoint, OtlpMetricsEndpoint),
+        })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                errors.Add($"{variable}: '{value}' is not an absolute http(s) URL (e.g. http://127.0.0.1:4317)");
+            }
         }
 
         if (AdminToken is { Length: > 0 and < 16 })

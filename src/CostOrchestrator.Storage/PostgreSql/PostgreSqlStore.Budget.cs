@@ -123,12 +123,12 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
-        TransactionAsync<Reservation?>((tx, ct) => CommitInTransactionAsync(tx,
+    public Task<ReservationChange> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
+        TransactionAsync<ReservationChange>((tx, ct) => CommitInTransactionAsync(tx,
             new StoreCommit { ReservationId = reservationId, ActualCents = actualCents, Tokens = tokens, Now = now, Journal = journal }, ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Reservation?>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReservationChange>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commits);
         if (commits.Count == 1)
@@ -139,14 +139,14 @@ public sealed partial class PostgreSqlStore
         return CommitManyAsync(commits, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<Reservation?>> CommitOneAsync(StoreCommit commit, CancellationToken cancellationToken) =>
-        [await TransactionAsync<Reservation?>((tx, ct) => CommitInTransactionAsync(tx, commit, ct), cancellationToken).ConfigureAwait(false)];
+    private async Task<IReadOnlyList<ReservationChange>> CommitOneAsync(StoreCommit commit, CancellationToken cancellationToken) =>
+        [await TransactionAsync<ReservationChange>((tx, ct) => CommitInTransactionAsync(tx, commit, ct), cancellationToken).ConfigureAwait(false)];
 
-    private async Task<IReadOnlyList<Reservation?>> CommitManyAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ReservationChange>> CommitManyAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
     {
         try
         {
-            return await TransactionAsync<IReadOnlyList<Reservation?>>(async (tx, ct) =>
+            return await TransactionAsync<IReadOnlyList<ReservationChange>>(async (tx, ct) =>
             {
                 // Lock the batch's reservations in id order, then every spend row they touch in the one global order,
                 // before changing anything: two nodes' batches then queue on their first shared row, never in a cycle.
@@ -160,7 +160,7 @@ public sealed partial class PostgreSqlStore
         catch (Exception ex) when (IsBatchConflict(ex))
         {
             // Rare (a lock conflict): the batch rolled back; commit each in its own transaction.
-            var results = new List<Reservation?>(commits.Count);
+            var results = new List<ReservationChange>(commits.Count);
             foreach (var commit in commits)
             {
                 results.AddRange(await CommitOneAsync(commit, cancellationToken).ConfigureAwait(false));
@@ -170,14 +170,14 @@ public sealed partial class PostgreSqlStore
         }
     }
 
-    private async Task<(Reservation? Result, bool Commit)> CommitInTransactionAsync(NpgsqlTransaction tx, StoreCommit commit, CancellationToken ct)
+    private async Task<(ReservationChange Result, bool Commit)> CommitInTransactionAsync(NpgsqlTransaction tx, StoreCommit commit, CancellationToken ct)
     {
         var (reservationId, actualCents, tokens, now, journal) = (commit.ReservationId, commit.ActualCents, commit.Tokens, commit.Now, commit.Journal);
         // The row lock makes a concurrent commit or release of the same id wait, then see the new state.
         var found = await FindReservationAsync(tx, "reservation_id", reservationId, forUpdate: true, ct).ConfigureAwait(false);
         if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
         {
-            return (found?.Reservation, false);
+            return (new ReservationChange { Reservation = found?.Reservation }, false);
         }
 
         var (reservation, targets) = f;
@@ -204,23 +204,28 @@ public sealed partial class PostgreSqlStore
             await ExecuteAsync(tx, InsertJournalSql, ct, JournalParameters(journal)).ConfigureAwait(false);
         }
 
-        return (reservation with { State = ReservationState.Committed, ActualCents = actualCents }, true);
+        return (new ReservationChange
+        {
+            Reservation = reservation with { State = ReservationState.Committed, ActualCents = actualCents },
+            Applied = true,
+            Reconciled = wasSettled,
+        }, true);
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
-        TransactionAsync<Reservation?>(async (tx, ct) =>
+    public Task<ReservationChange> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
+        TransactionAsync<ReservationChange>(async (tx, ct) =>
         {
             var found = await FindReservationAsync(tx, "reservation_id", reservationId, forUpdate: true, ct).ConfigureAwait(false);
             if (found is not { } f || f.Reservation.State != ReservationState.Pending)
             {
-                return (found?.Reservation, false);
+                return (new ReservationChange { Reservation = found?.Reservation }, false);
             }
 
             var amount = Cents.ToMicros(f.Reservation.AmountCents);
             await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, amount), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = @id", ct, Text("id", reservationId)).ConfigureAwait(false);
-            return (f.Reservation with { State = ReservationState.Released }, true);
+            return (new ReservationChange { Reservation = f.Reservation with { State = ReservationState.Released }, Applied = true }, true);
         }, cancellationToken);
 
     /// <inheritdoc />

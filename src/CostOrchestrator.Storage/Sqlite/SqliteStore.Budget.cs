@@ -163,25 +163,25 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
-        TransactionAsync<Reservation?>((tx, ct) => CommitInTransactionAsync(tx,
+    public Task<ReservationChange> CommitAsync(string reservationId, decimal actualCents, TokenCounts? tokens, DateTimeOffset now, JournalEntry? journal, CancellationToken cancellationToken) =>
+        TransactionAsync<ReservationChange>((tx, ct) => CommitInTransactionAsync(tx,
             new StoreCommit { ReservationId = reservationId, ActualCents = actualCents, Tokens = tokens, Now = now, Journal = journal }, ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Reservation?>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReservationChange>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commits);
-        return TransactionAsync<IReadOnlyList<Reservation?>>(
+        return TransactionAsync<IReadOnlyList<ReservationChange>>(
             async (tx, ct) => (await EachInSavepointAsync(tx, commits, CommitInTransactionAsync, ct).ConfigureAwait(false), true), cancellationToken);
     }
 
-    private async Task<(Reservation? Result, bool Commit)> CommitInTransactionAsync(SqliteTransaction tx, StoreCommit commit, CancellationToken ct)
+    private async Task<(ReservationChange Result, bool Commit)> CommitInTransactionAsync(SqliteTransaction tx, StoreCommit commit, CancellationToken ct)
     {
         var (reservationId, actualCents, tokens, now, journal) = (commit.ReservationId, commit.ActualCents, commit.Tokens, commit.Now, commit.Journal);
         var found = await FindReservationAsync(tx, "reservation_id", reservationId, ct).ConfigureAwait(false);
         if (found is not { } f || f.Reservation.State is ReservationState.Committed or ReservationState.Released)
         {
-            return (found?.Reservation, false);
+            return (new ReservationChange { Reservation = found?.Reservation }, false);
         }
 
         var (reservation, targets) = f;
@@ -191,7 +191,12 @@ public sealed partial class SqliteStore
         await ApplySpendAsync(tx, BudgetRecords.OnCommit(targets, amount, actual, wasSettled), ct).ConfigureAwait(false);
 
         await ExecuteAsync(tx, "UPDATE reservations SET state = 'committed', actual = $x WHERE reservation_id = $id", ct, ("$x", actual), ("$id", reservationId)).ConfigureAwait(false);
-        var committed = reservation with { State = ReservationState.Committed, ActualCents = actualCents };
+        var committed = new ReservationChange
+        {
+            Reservation = reservation with { State = ReservationState.Committed, ActualCents = actualCents },
+            Applied = true,
+            Reconciled = wasSettled,
+        };
         if (wasSettled)
         {
             await ExecuteAsync(tx, "UPDATE ledger SET actual = $x, unreconciled = 0, tokens = $tok WHERE reservation_id = $id", ct,
@@ -211,19 +216,19 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
-        TransactionAsync<Reservation?>(async (tx, ct) =>
+    public Task<ReservationChange> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
+        TransactionAsync<ReservationChange>(async (tx, ct) =>
         {
             var found = await FindReservationAsync(tx, "reservation_id", reservationId, ct).ConfigureAwait(false);
             if (found is not { } f || f.Reservation.State != ReservationState.Pending)
             {
-                return (found?.Reservation, false);
+                return (new ReservationChange { Reservation = found?.Reservation }, false);
             }
 
             await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, Cents.ToMicros(f.Reservation.AmountCents)), ct).ConfigureAwait(false);
 
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = $id", ct, ("$id", reservationId)).ConfigureAwait(false);
-            return (f.Reservation with { State = ReservationState.Released }, true);
+            return (new ReservationChange { Reservation = f.Reservation with { State = ReservationState.Released }, Applied = true }, true);
         }, cancellationToken);
 
     /// <inheritdoc />

@@ -98,7 +98,8 @@ public sealed class ReservationConcurrencyTests(PostgreSqlSchemaFixture fixture)
 
         // Whichever came first decided; every later call saw that state and changed nothing.
         var final = await nodes[1].GetReservationAsync(reserved.ReservationId, TestContext.Current.CancellationToken);
-        Assert.All(results, r => Assert.Equal(final!.State, r!.State));
+        Assert.All(results, r => Assert.Equal(final!.State, r.Reservation!.State));
+        Assert.Single(results, r => r.Applied);
         var spend = (await nodes[0].GetSpendAsync([new SpendKey(scope, WindowKind.Total, DateTimeOffset.UnixEpoch)], TestContext.Current.CancellationToken))[0];
         Assert.Equal(0m, spend.ReservedCents);
         Assert.Equal(final!.State == ReservationState.Committed ? 25m : 0m, spend.ChargedCents);

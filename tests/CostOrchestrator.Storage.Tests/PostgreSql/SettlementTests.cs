@@ -27,8 +27,9 @@ public sealed class SettlementTests(PostgreSqlSchemaFixture fixture) : IClassFix
         var tokens = new TokenCounts { Input = 120, Output = 80 };
         var committed = await store.CommitAsync(reserved.ReservationId, 3.000001m, tokens, s_now.AddMinutes(7), null, TestContext.Current.CancellationToken);
 
-        Assert.Equal(ReservationState.Committed, committed!.State);
-        Assert.Equal(3.000001m, committed.ActualCents);
+        Assert.Equal(ReservationState.Committed, committed.Reservation!.State);
+        Assert.Equal(3.000001m, committed.Reservation.ActualCents);
+        Assert.Equal((true, true), (committed.Applied, committed.Reconciled));
         spend = (await store.GetSpendAsync([key], TestContext.Current.CancellationToken))[0];
         Assert.Equal(1.5m + 3.000001m, spend.ChargedCents);
         Assert.Equal(0m, spend.ReservedCents);
@@ -40,7 +41,7 @@ public sealed class SettlementTests(PostgreSqlSchemaFixture fixture) : IClassFix
         Assert.Equal(tokens, entry.Tokens);
 
         // A repeated commit changes nothing.
-        await store.CommitAsync(reserved.ReservationId, 9m, null, s_now.AddMinutes(8), null, TestContext.Current.CancellationToken);
+        Assert.False((await store.CommitAsync(reserved.ReservationId, 9m, null, s_now.AddMinutes(8), null, TestContext.Current.CancellationToken)).Applied);
         Assert.Equal(1.5m + 3.000001m, (await store.GetSpendAsync([key], TestContext.Current.CancellationToken))[0].ChargedCents);
     }
 
