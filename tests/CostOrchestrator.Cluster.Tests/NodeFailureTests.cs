@@ -8,6 +8,7 @@ using CostOrchestrator.Tests.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
+using CostOrchestrator.Grains.Hosting;
 
 namespace CostOrchestrator.Cluster.Tests;
 

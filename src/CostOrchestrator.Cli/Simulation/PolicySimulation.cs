@@ -24,7 +24,7 @@ internal static class PolicySimulation
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"costorch-simulate-{policy.Name()}-{Guid.NewGuid():N}");
         try
         {
-            var clock = new SimulatedClock(plan.Midnights[0]);
+            var clock = new ManualTimeProvider(plan.Midnights[0]);
             var builder = new NodeBuilder
             {
                 Options = new NodeOptions

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Tests.Common;
+using CostOrchestrator.Grains.Hosting;
 
 namespace CostOrchestrator.Grains.Tests.Budget;
 

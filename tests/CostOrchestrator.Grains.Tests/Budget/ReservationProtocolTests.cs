@@ -1,6 +1,7 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
+using CostOrchestrator.Grains.Hosting;
 
 namespace CostOrchestrator.Grains.Tests.Budget;
 

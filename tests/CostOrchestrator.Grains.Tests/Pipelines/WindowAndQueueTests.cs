@@ -4,6 +4,7 @@ using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Tests.Common;
+using CostOrchestrator.Grains.Hosting;
 
 namespace CostOrchestrator.Grains.Tests.Pipelines;
 

@@ -70,9 +70,9 @@ public sealed class ProviderQuotaTests
 
         var march = await RunAsync(node, "one");
         var overQuota = await RunAsync(node, "two");
-        time.SetUtcNow(new DateTimeOffset(2026, 3, 31, 21, 59, 59, TimeSpan.Zero));
+        time.AdvanceTo(new DateTimeOffset(2026, 3, 31, 21, 59, 59, TimeSpan.Zero));
         var lastSecondOfMarch = await RunAsync(node, "three");
-        time.SetUtcNow(new DateTimeOffset(2026, 3, 31, 22, 0, 0, TimeSpan.Zero));
+        time.AdvanceTo(new DateTimeOffset(2026, 3, 31, 22, 0, 0, TimeSpan.Zero));
         var april = await RunAsync(node, "four");
 
         Assert.Equal(["storyblocks", "shutterstock", "shutterstock", "storyblocks"],

@@ -1,14 +1,14 @@
-using CostOrchestrator.Cli.Simulation;
+using CostOrchestrator.Grains.Hosting;
 
-namespace CostOrchestrator.Cli.Tests.Simulation;
+namespace CostOrchestrator.Grains.Tests.Hosting;
 
-public sealed class SimulatedClockTests
+public sealed class ManualTimeProviderTests
 {
     [Fact]
     public void AdvanceTo_PastATimersDueTime_FiresIt_NeverBefore()
     {
         var start = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
-        var clock = new SimulatedClock(start);
+        var clock = new ManualTimeProvider(start);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15), clock);
 
         clock.AdvanceTo(start.AddMinutes(14));
@@ -23,7 +23,7 @@ public sealed class SimulatedClockTests
     public void AdvanceTo_Backwards_IsRefused()
     {
         var start = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
-        var clock = new SimulatedClock(start);
+        var clock = new ManualTimeProvider(start);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => clock.AdvanceTo(start.AddSeconds(-1)));
     }

@@ -1,18 +1,19 @@
-namespace CostOrchestrator.Cli.Simulation;
+namespace CostOrchestrator.Grains.Hosting;
 
 /// <summary>
-/// The domain clock of a simulation: it stands still while runs execute and moves only when the simulation moves
-/// it, so every window, cache expiry and reservation sees the simulated day, and a run takes no time at all.
-/// Timers created on it (a run's wall-time budget) fire when the clock is moved past their due time, never on
-/// the wall clock.
+/// A domain clock that moves only when told to: a simulation's (<c>costorch simulate</c>: it stands still while runs
+/// execute, so every window, cache expiry and reservation sees the simulated day) and a test's. Timers created on it
+/// (a run's wall-time budget, PeriodicTimer, CancelAfter, Task.Delay) fire when the clock is moved past their due
+/// time, in order, never on the wall clock.
 /// </summary>
-internal sealed class SimulatedClock : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
-    private readonly List<SimulatedTimer> _timers = [];
+    private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
 
-    public SimulatedClock(DateTimeOffset start) => _now = start;
+    /// <summary>A clock standing at <paramref name="start"/>.</summary>
+    public ManualTimeProvider(DateTimeOffset start) => _now = start;
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
@@ -31,9 +32,16 @@ internal sealed class SimulatedClock : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var timer = new SimulatedTimer(this, callback, state);
+        var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
+    }
+
+    /// <summary>Moves the clock forward by <paramref name="by"/>, firing every timer that falls due on the way, in order.</summary>
+    public void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        AdvanceTo(GetUtcNow() + by);
     }
 
     /// <summary>Moves the clock forward to <paramref name="instant"/>, firing every timer that falls due on the way, in order.</summary>
@@ -41,12 +49,12 @@ internal sealed class SimulatedClock : TimeProvider
     {
         while (true)
         {
-            SimulatedTimer? next;
+            ManualTimer? next;
             lock (_lock)
             {
                 if (instant < _now)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(instant), instant, $"The simulated clock only moves forward (it is {_now:O}).");
+                    throw new ArgumentOutOfRangeException(nameof(instant), instant, $"The clock only moves forward (it is {_now:O}).");
                 }
 
                 next = _timers.Where(t => t.DueAt is { } due && due <= instant).MinBy(t => t.DueAt);
@@ -65,7 +73,7 @@ internal sealed class SimulatedClock : TimeProvider
         }
     }
 
-    private sealed class SimulatedTimer(SimulatedClock clock, TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
     {
         public DateTimeOffset? DueAt { get; set; }
 
