@@ -18,7 +18,10 @@ public static class CostEstimator
     /// tokens are counted with the encoding of the provider's <see cref="ProviderRecord.Model"/>
     /// (<see cref="TokenCounter"/>): exact for OpenAI's models, an estimate that errs high for others.
     /// </summary>
-    public static CostEstimate WorstCase(ProviderRecord provider, JsonElement? inputs)
+    /// <param name="provider">The provider priced.</param>
+    /// <param name="inputs">The call's inputs.</param>
+    /// <param name="tokens">The inputs' token counts shared by a route's candidates (counted here when null).</param>
+    public static CostEstimate WorstCase(ProviderRecord provider, JsonElement? inputs, InputTokenCounts? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(provider);
         var model = provider.CostModel;
@@ -27,7 +30,7 @@ public static class CostEstimator
             case CostModelKind.PerInvocation:
                 return new CostEstimate { WorstCaseCents = Cents.RoundUp(model.CentsPerInvocation ?? 0m) };
             case CostModelKind.PerToken:
-                var input = TokenCounter.CountInputTokens(provider.Model, inputs);
+                var input = tokens?.For(provider.Model) ?? TokenCounter.CountInputTokens(provider.Model, inputs);
                 var maxOutput = MaxOutputTokens(provider, inputs);
                 var cents = (input * (model.InputCentsPerMillionTokens ?? 0m) + maxOutput * (model.OutputCentsPerMillionTokens ?? 0m)) / Million;
                 return new CostEstimate { WorstCaseCents = Cents.RoundUp(cents), InputTokens = input, MaxOutputTokens = maxOutput };

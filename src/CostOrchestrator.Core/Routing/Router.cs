@@ -53,9 +53,10 @@ public static class Router
 
         var eligible = new List<(ProviderRecord Provider, decimal Cost)>();
         var dropped = new List<CandidateTrace>();
+        var tokens = new InputTokenCounts(request.Inputs);
         foreach (var provider in request.Providers.Where(p => p.Capability == request.Capability))
         {
-            var cost = CostEstimator.WorstCase(provider, request.Inputs).WorstCaseCents;
+            var cost = CostEstimator.WorstCase(provider, request.Inputs, tokens).WorstCaseCents;
             var (reason, budgetLimited) = DropReason(provider, cost, request, minQuality, effective);
             if (reason is null)
             {
