@@ -20,4 +20,10 @@ public static class RunErrorCodes
 
     /// <summary>A caller cancelled the run.</summary>
     public const string Cancelled = "cancelled";
+
+    /// <summary>
+    /// How a failed invocation is reported to a caller (REST or gateway): refused by a budget, no provider, or else
+    /// every provider failed (a run's own codes, such as a limit, do not arise for one invocation).
+    /// </summary>
+    public static string OfInvocation(string code) => code is BudgetExceeded or NoProvider ? code : ProviderFailed;
 }

@@ -56,7 +56,6 @@ public static class GatewayErrors
     public static IResult FromRunError(RunError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var code = error.Code is BudgetExceeded or NoProvider ? error.Code : ProviderFailed;
-        return Error(code, error.Message, error.Field, error.Scope, error.Denial);
+        return Error(RunErrorCodes.OfInvocation(error.Code), error.Message, error.Field, error.Scope, error.Denial);
     }
 }

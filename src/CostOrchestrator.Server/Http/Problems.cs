@@ -66,9 +66,8 @@ public static class Problems
     public static IResult FromRunError(RunError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var code = error.Code is ErrorCodes.BudgetExceeded or ErrorCodes.NoProvider ? error.Code : ErrorCodes.ProviderFailed;
         var extra = error.Denial is { } denial ? DenialFields(denial) : error.Scope is null ? null : new Dictionary<string, object?> { ["scope"] = error.Scope };
-        return Of(code, error.Message, error.Field, extra);
+        return Of(RunErrorCodes.OfInvocation(error.Code), error.Message, error.Field, extra);
     }
 
     private static string Title(string code) => code switch
