@@ -97,7 +97,7 @@ internal static class RunProgress
     public static Table Table(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var table = new Table().Title(Markup.Escape($"run {run.RunId}  {run.PipelineId}  {Name(run.Status)}"))
+        var table = new Table().Title(Markup.Escape($"run {run.RunId}  {run.PipelineId}  {RunTable.Name(run.Status)}"))
             .AddColumn("step").AddColumn("status").AddColumn("provider").AddColumn(new TableColumn("cost¢").RightAligned()).AddColumn("cache");
         foreach (var step in run.Steps)
         {
@@ -108,7 +108,7 @@ internal static class RunProgress
                     StepStatus.Running => "[yellow]running[/]",
                     StepStatus.Succeeded => "[green]succeeded[/]",
                     StepStatus.Failed => "[red]failed[/]",
-                    _ => Name(step.Status),
+                    _ => RunTable.Name(step.Status),
                 },
                 Markup.Escape(step.ProviderId ?? "-"),
                 step.Status == StepStatus.Pending ? "-" : RunTable.Cents(step.ActualCents),
@@ -145,9 +145,7 @@ internal static class RunProgress
     {
         var how = step.Status == StepStatus.Succeeded
             ? string.Create(CultureInfo.InvariantCulture, $"{step.ProviderId ?? "-"}, {RunTable.Cents(step.ActualCents)}¢, {(step.CacheHit ? "cache hit" : "cache miss")}, {step.LatencyMs:0} ms")
-            : step.Error?.Message ?? Name(step.Status);
-        return $"step {step.Name} {Name(step.Status)}: {how}";
+            : step.Error?.Message ?? RunTable.Name(step.Status);
+        return $"step {step.Name} {RunTable.Name(step.Status)}: {how}";
     }
-
-    private static string Name<T>(T value) where T : struct, Enum => RunTable.Name(value);
 }

@@ -1,20 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using System.Globalization;
-using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
-using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
-using CostOrchestrator.Core.Budget;
-using CostOrchestrator.Core.Caching;
 using CostOrchestrator.Core.Registry;
-using CostOrchestrator.Core.Routing;
-using CostOrchestrator.Grains.Budget;
-using CostOrchestrator.Grains.Diagnostics;
-using CostOrchestrator.Grains.Hosting;
-using CostOrchestrator.Grains.Registry;
-using CostOrchestrator.Providers;
-using CostOrchestrator.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace CostOrchestrator.Grains.Invocation;
 
