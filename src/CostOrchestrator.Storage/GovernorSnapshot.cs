@@ -22,4 +22,5 @@ public sealed record GovernorSnapshot
 /// <param name="AmountCents">Its worst-case amount.</param>
 /// <param name="ExpiresAt">When its TTL settles it.</param>
 /// <param name="Windows">The scope's windows it holds room in.</param>
-public sealed record PendingHold(string ReservationId, decimal AmountCents, DateTimeOffset ExpiresAt, IReadOnlyList<SpendKey> Windows);
+/// <param name="ChargedCents">What was charged against it so far (a budget slice's calls; zero for any other reservation).</param>
+public sealed record PendingHold(string ReservationId, decimal AmountCents, DateTimeOffset ExpiresAt, IReadOnlyList<SpendKey> Windows, decimal ChargedCents = 0m);

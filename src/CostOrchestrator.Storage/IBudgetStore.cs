@@ -1,5 +1,6 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
+using CostOrchestrator.Core.Budget;
 
 namespace CostOrchestrator.Storage;
 
@@ -52,6 +53,14 @@ public interface IBudgetStore
     /// acknowledged together once it is durable. Results in request order.
     /// </summary>
     Task<IReadOnlyList<ReservationChange>> CommitBatchAsync(IReadOnlyList<StoreCommit> commits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Charges calls decided inside a budget slice to the slice's lease (a pending reservation), in one transaction: a
+    /// ledger entry per call, their cost moved from the lease's hold to charged in every target, and the lease's running
+    /// charge (its actual) raised by as much. Idempotent: charges already written (a retried flush) change nothing. Not
+    /// applied when the lease is no longer pending (settled at its TTL or as a dead silo's: what it held was charged then).
+    /// </summary>
+    Task<ReservationChange> ChargeSliceAsync(string leaseId, IReadOnlyList<SliceCharge> charges, CancellationToken cancellationToken);
 
     /// <summary>Gives a pending reservation back. Idempotent: a repeated release changes nothing and says so.</summary>
     Task<ReservationChange> ReleaseAsync(string reservationId, CancellationToken cancellationToken);

@@ -19,6 +19,13 @@ public static class BudgetMath
     /// <summary>The worse of two statuses.</summary>
     public static BudgetStatus Worst(BudgetStatus a, BudgetStatus b) => a >= b ? a : b;
 
+    /// <summary>
+    /// What a pending reservation still holds as reserved: its amount less what was charged against it so far. Only a
+    /// budget slice is charged while pending (its calls, in batches); any other reservation has charged nothing until
+    /// its commit. Charges above the amount (a provider billing over its worst case) leave nothing held, never less.
+    /// </summary>
+    public static decimal Outstanding(decimal amountCents, decimal chargedCents) => Math.Max(0m, amountCents - chargedCents);
+
     /// <summary>What may still be reserved in a window.</summary>
     public static decimal Headroom(WindowState window, decimal overdraft) =>
         Math.Max(0m, window.LimitCents + overdraft - window.SpentCents - window.ReservedCents);

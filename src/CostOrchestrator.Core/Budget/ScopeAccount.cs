@@ -43,9 +43,12 @@ public sealed class ScopeAccount
     public void LoadWindow(WindowKind window, DateTimeOffset start, decimal chargedCents, decimal reservedCents) =>
         _windows[(window, start)] = new Totals(chargedCents, reservedCents);
 
-    /// <summary>Counts a pending reservation read from the store (its amount is already in the loaded reserved totals).</summary>
-    public void LoadHold(string reservationId, decimal amountCents, DateTimeOffset expiresAt, IEnumerable<HeldWindow> windows) =>
-        _holds[reservationId] = new Hold(amountCents, [.. windows], expiresAt, TentativeUntil: null);
+    /// <summary>
+    /// Counts a pending reservation read from the store (what it still holds is already in the loaded reserved totals,
+    /// and what was charged against it so far, <paramref name="chargedCents"/>, in the charged totals).
+    /// </summary>
+    public void LoadHold(string reservationId, decimal amountCents, DateTimeOffset expiresAt, IEnumerable<HeldWindow> windows, decimal chargedCents = 0m) =>
+        _holds[reservationId] = new Hold(amountCents, [.. windows], expiresAt, TentativeUntil: null, chargedCents);
 
     /// <summary>
     /// Takes room for <paramref name="amountCents"/> in every current window, or in none. Zero always fits: free
@@ -95,8 +98,51 @@ public sealed class ScopeAccount
             Add(window, charged: 0m, reserved: amountCents);
         }
 
-        _holds[reservationId] = new Hold(amountCents, windows, expiresAt, tentativeUntil);
+        _holds[reservationId] = new Hold(amountCents, windows, expiresAt, tentativeUntil, ChargedCents: 0m);
         return new HoldOutcome(windows, overdraft, Denial: null);
+    }
+
+    /// <summary>
+    /// What may still be held in the scope now: the smallest room left in any current window (without overdraft);
+    /// null when the scope is unlimited. A budget slice is sized from it.
+    /// </summary>
+    public decimal? Headroom(DateTimeOffset now)
+    {
+        if (Policy is null)
+        {
+            return null;
+        }
+
+        var room = decimal.MaxValue;
+        foreach (var limit in Policy.Windows)
+        {
+            var totals = _windows.GetValueOrDefault((limit.Window, BudgetWindows.StartOf(limit.Window, now, _zone)));
+            room = Math.Min(room, Math.Max(0m, limit.LimitCents - totals.Charged - totals.Reserved));
+        }
+
+        return room;
+    }
+
+    /// <summary>
+    /// A pending reservation (a budget slice) has been charged <paramref name="chargedCents"/> in all so far: the part
+    /// not counted yet moves from reserved to charged. Totals only grow, so a late or repeated notice changes nothing.
+    /// False when the hold is unknown or the notice is not news.
+    /// </summary>
+    public bool ChargeSoFar(string reservationId, decimal chargedCents)
+    {
+        if (!_holds.TryGetValue(reservationId, out var hold) || chargedCents <= hold.ChargedCents)
+        {
+            return false;
+        }
+
+        var released = BudgetMath.Outstanding(hold.AmountCents, hold.ChargedCents) - BudgetMath.Outstanding(hold.AmountCents, chargedCents);
+        foreach (var window in hold.Windows)
+        {
+            Add(window, chargedCents - hold.ChargedCents, -released);
+        }
+
+        _holds[reservationId] = hold with { ChargedCents = chargedCents };
+        return true;
     }
 
     /// <summary>The hold's reservation is durable: no longer tentative.</summary>
@@ -111,7 +157,10 @@ public sealed class ScopeAccount
     /// <summary>Gives the hold's room back (its reservation was released, or never written). False when unknown.</summary>
     public bool Release(string reservationId) => Settle(reservationId, chargedCents: 0m);
 
-    /// <summary>Replaces the hold by a charge (its reservation was committed or settled at TTL). False when unknown.</summary>
+    /// <summary>
+    /// Replaces what the hold still holds by a charge (its reservation was committed, or settled at TTL for what it still
+    /// held). False when unknown.
+    /// </summary>
     public bool Charge(string reservationId, decimal chargedCents) => Settle(reservationId, chargedCents);
 
     /// <summary>
@@ -158,7 +207,7 @@ public sealed class ScopeAccount
 
         foreach (var window in hold.Windows)
         {
-            Add(window, chargedCents, -hold.AmountCents);
+            Add(window, chargedCents, -BudgetMath.Outstanding(hold.AmountCents, hold.ChargedCents));
         }
 
         return true;
@@ -173,7 +222,7 @@ public sealed class ScopeAccount
 
     private readonly record struct Totals(decimal Charged, decimal Reserved);
 
-    private sealed record Hold(decimal AmountCents, IReadOnlyList<HeldWindow> Windows, DateTimeOffset ExpiresAt, DateTimeOffset? TentativeUntil);
+    private sealed record Hold(decimal AmountCents, IReadOnlyList<HeldWindow> Windows, DateTimeOffset ExpiresAt, DateTimeOffset? TentativeUntil, decimal ChargedCents);
 }
 
 /// <summary>The result of <see cref="ScopeAccount.TryHold"/>.</summary>

@@ -1,4 +1,6 @@
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Core.Money;
 
 namespace CostOrchestrator.Storage.Common;
 
@@ -24,9 +26,50 @@ internal static class BudgetRecords
         Tokens = tokens,
     };
 
-    /// <summary>The ledger entry of a reservation settled without a commit: spent at its worst case, flagged unreconciled.</summary>
-    public static LedgerEntry Settled(Reservation reservation, DateTimeOffset now) =>
-        Committed(reservation, reservation.AmountCents, tokens: null, now) with { Unreconciled = true };
+    /// <summary>
+    /// The ledger entry of a reservation settled without a commit: what it still held is spent at that amount, flagged
+    /// unreconciled (for a budget slice, the part of its lease its calls had not been charged yet).
+    /// </summary>
+    public static LedgerEntry Settled(Reservation reservation, DateTimeOffset now)
+    {
+        var outstanding = Cents.FromMicros(OutstandingMicros(reservation));
+        return Committed(reservation, outstanding, tokens: null, now) with { EstimatedCents = outstanding, Unreconciled = true };
+    }
+
+    /// <summary>The ledger entries of calls decided inside a budget slice, charged to its lease's chain.</summary>
+    public static IEnumerable<LedgerEntry> SliceEntries(Reservation lease, IEnumerable<SliceCharge> charges) =>
+        charges.Select(c => new LedgerEntry
+        {
+            EntryId = c.EntryId,
+            ReservationId = c.ReservationId,
+            CreatedAt = c.CreatedAt,
+            Chain = lease.Chain,
+            Attribution = c.Attribution,
+            EstimatedCents = c.EstimatedCents,
+            ActualCents = c.ActualCents,
+            Tokens = c.Tokens,
+        });
+
+    /// <summary>
+    /// What a pending reservation still holds in its spend rows, in micro-cents: its amount, less what a budget slice's
+    /// calls were charged against it so far (a pending reservation's actual is that running total; null for others).
+    /// </summary>
+    public static long OutstandingMicros(Reservation reservation) =>
+        Cents.ToMicros(reservation.State == ReservationState.Pending
+            ? BudgetMath.Outstanding(reservation.AmountCents, reservation.ActualCents ?? 0m)
+            : reservation.AmountCents);
+
+    /// <summary>
+    /// What charging a slice's calls does to its lease's spend rows: the lease's running charge goes from
+    /// <paramref name="chargedBefore"/> to <paramref name="chargedAfter"/>; that much is charged, and what the lease
+    /// held shrinks by as much (never below nothing).
+    /// </summary>
+    public static IEnumerable<SpendDelta> OnSliceCharge(IEnumerable<ReservationTarget> targets, decimal amountCents, decimal chargedBefore, decimal chargedAfter)
+    {
+        var charged = Cents.ToMicros(chargedAfter) - Cents.ToMicros(chargedBefore);
+        var released = Cents.ToMicros(BudgetMath.Outstanding(amountCents, chargedBefore)) - Cents.ToMicros(BudgetMath.Outstanding(amountCents, chargedAfter));
+        return targets.Select(t => new SpendDelta(KeyOf(t), charged, -released));
+    }
 
     /// <summary>The spend row a reservation target counts in (its start as the stores keep it, to the microsecond).</summary>
     public static SpendKey KeyOf(ReservationTarget target) => new(target.Scope, target.Window, StoreTime.Truncate(target.WindowStart));
@@ -66,7 +109,7 @@ internal static class BudgetRecords
     /// <summary>A pending reservation's hold on <paramref name="scope"/>: the scope's windows among its targets.</summary>
     public static PendingHold HoldOn(string scope, Reservation reservation, IEnumerable<ReservationTarget> targets) =>
         new(reservation.ReservationId, reservation.AmountCents, reservation.ExpiresAt,
-            [.. targets.Where(t => t.Scope == scope).Select(KeyOf)]);
+            [.. targets.Where(t => t.Scope == scope).Select(KeyOf)], reservation.ActualCents ?? 0m);
 }
 
 /// <summary>A change to one spend row, in micro-cents.</summary>

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Money;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Storage.Common;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CostOrchestrator.Storage.PostgreSql;
 
@@ -213,6 +215,34 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
+    public Task<ReservationChange> ChargeSliceAsync(string leaseId, IReadOnlyList<SliceCharge> charges, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        return TransactionAsync<ReservationChange>(async (tx, ct) =>
+        {
+            var found = await FindReservationAsync(tx, "reservation_id", leaseId, forUpdate: true, ct).ConfigureAwait(false);
+            if (found is not { } f || f.Reservation.State != ReservationState.Pending || charges.Count == 0)
+            {
+                return (new ReservationChange { Reservation = found?.Reservation }, false);
+            }
+
+            // A flush is written whole or not at all: its first entry present means this one was written already.
+            var written = await QueryAsync(tx, "SELECT 1 FROM ledger WHERE entry_id = @id", r => r.GetInt32(0), ct, Text("id", charges[0].EntryId)).ConfigureAwait(false);
+            if (written.Count > 0)
+            {
+                return (new ReservationChange { Reservation = f.Reservation }, false);
+            }
+
+            var before = f.Reservation.ActualCents ?? 0m;
+            var after = before + charges.Sum(c => c.ActualCents);
+            await ApplySpendAsync(tx, BudgetRecords.OnSliceCharge(f.Targets, f.Reservation.AmountCents, before, after), ct).ConfigureAwait(false);
+            await ExecuteAsync(tx, "UPDATE reservations SET actual = @x WHERE reservation_id = @id", ct, Bigint("x", Cents.ToMicros(after)), Text("id", leaseId)).ConfigureAwait(false);
+            await InsertLedgerBatchAsync(tx, [.. BudgetRecords.SliceEntries(f.Reservation, charges)], f.Reservation.Chain, ct).ConfigureAwait(false);
+            return (new ReservationChange { Reservation = f.Reservation with { ActualCents = after }, Applied = true }, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<ReservationChange> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
         TransactionAsync<ReservationChange>(async (tx, ct) =>
         {
@@ -222,8 +252,7 @@ public sealed partial class PostgreSqlStore
                 return (new ReservationChange { Reservation = found?.Reservation }, false);
             }
 
-            var amount = Cents.ToMicros(f.Reservation.AmountCents);
-            await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, amount), ct).ConfigureAwait(false);
+            await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, BudgetRecords.OutstandingMicros(f.Reservation)), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = @id", ct, Text("id", reservationId)).ConfigureAwait(false);
             return (new ReservationChange { Reservation = f.Reservation with { State = ReservationState.Released }, Applied = true }, true);
         }, cancellationToken);
@@ -257,7 +286,7 @@ public sealed partial class PostgreSqlStore
                 return ([], false);
             }
 
-            await ApplySpendAsync(tx, expired.SelectMany(e => BudgetRecords.OnSettle(e.Targets, Cents.ToMicros(e.Reservation.AmountCents))), ct).ConfigureAwait(false);
+            await ApplySpendAsync(tx, expired.SelectMany(e => BudgetRecords.OnSettle(e.Targets, BudgetRecords.OutstandingMicros(e.Reservation))), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = ANY(@ids)", ct,
                 TextArray("ids", [.. expired.Select(e => e.Reservation.ReservationId)])).ConfigureAwait(false);
             var settled = new List<Reservation>(expired.Count);
@@ -532,6 +561,21 @@ public sealed partial class PostgreSqlStore
             Pending = [.. rows.Where(r => r.ReservationId is not null).Select(r => r.ReservationId!).Order(StringComparer.Ordinal)],
         };
     }
+
+    // Many entries of one chain in two statements (a slice's flush): one round trip, not one per entry.
+    private static async Task InsertLedgerBatchAsync(NpgsqlTransaction tx, IReadOnlyList<LedgerEntry> entries, IReadOnlyList<string> chain, CancellationToken ct) =>
+        await ExecuteAsync(tx,
+            "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
+            "SELECT e.id, e.res, e.t, e.run, e.e, e.a, 0, false, false, false, @c, e.attr::jsonb, e.tok::jsonb " +
+            "FROM unnest(@ids, @res, @t, @run, @e, @a, @attr, @tok) AS e(id, res, t, run, e, a, attr, tok);" +
+            "INSERT INTO ledger_scopes (scope, entry_id) SELECT s.scope, e.id FROM (SELECT DISTINCT unnest(@scopes) AS scope) s CROSS JOIN unnest(@ids) AS e(id)", ct,
+            TextArray("ids", [.. entries.Select(e => e.EntryId)]), TextArray("res", [.. entries.Select(e => e.ReservationId!)]),
+            TimeArray("t", [.. entries.Select(e => e.CreatedAt)]), TextArray("run", [.. entries.Select(e => e.Attribution.RunId!)]),
+            Typed("e", NpgsqlDbType.Array | NpgsqlDbType.Bigint, entries.Select(e => Cents.ToMicros(e.EstimatedCents)).ToArray()),
+            Typed("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint, entries.Select(e => Cents.ToMicros(e.ActualCents)).ToArray()),
+            TextArray("attr", [.. entries.Select(e => StoreJson.Write(e.Attribution))]),
+            TextArray("tok", [.. entries.Select(e => e.Tokens is null ? null! : StoreJson.Write(e.Tokens))]),
+            Jsonb("c", StoreJson.Write(chain)), TextArray("scopes", [.. chain])).ConfigureAwait(false);
 
     private static async Task InsertLedgerAsync(NpgsqlTransaction tx, LedgerEntry entry, CancellationToken ct) =>
         await ExecuteAsync(tx,

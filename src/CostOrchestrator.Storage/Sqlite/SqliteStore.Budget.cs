@@ -1,4 +1,5 @@
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Core.Money;
 using CostOrchestrator.Storage;
@@ -216,6 +217,38 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
+    public Task<ReservationChange> ChargeSliceAsync(string leaseId, IReadOnlyList<SliceCharge> charges, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        return TransactionAsync<ReservationChange>(async (tx, ct) =>
+        {
+            var found = await FindReservationAsync(tx, "reservation_id", leaseId, ct).ConfigureAwait(false);
+            if (found is not { } f || f.Reservation.State != ReservationState.Pending || charges.Count == 0)
+            {
+                return (new ReservationChange { Reservation = found?.Reservation }, false);
+            }
+
+            // A flush is written whole or not at all: its first entry present means this one was written already.
+            var written = await QueryAsync(tx, "SELECT 1 FROM ledger WHERE entry_id = $id", r => r.GetInt64(0), ct, ("$id", charges[0].EntryId)).ConfigureAwait(false);
+            if (written.Count > 0)
+            {
+                return (new ReservationChange { Reservation = f.Reservation }, false);
+            }
+
+            var before = f.Reservation.ActualCents ?? 0m;
+            var after = before + charges.Sum(c => c.ActualCents);
+            await ApplySpendAsync(tx, BudgetRecords.OnSliceCharge(f.Targets, f.Reservation.AmountCents, before, after), ct).ConfigureAwait(false);
+            await ExecuteAsync(tx, "UPDATE reservations SET actual = $x WHERE reservation_id = $id", ct, ("$x", Cents.ToMicros(after)), ("$id", leaseId)).ConfigureAwait(false);
+            foreach (var entry in BudgetRecords.SliceEntries(f.Reservation, charges))
+            {
+                await InsertLedgerAsync(tx, entry, ct).ConfigureAwait(false);
+            }
+
+            return (new ReservationChange { Reservation = f.Reservation with { ActualCents = after }, Applied = true }, true);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<ReservationChange> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
         TransactionAsync<ReservationChange>(async (tx, ct) =>
         {
@@ -225,7 +258,7 @@ public sealed partial class SqliteStore
                 return (new ReservationChange { Reservation = found?.Reservation }, false);
             }
 
-            await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, Cents.ToMicros(f.Reservation.AmountCents)), ct).ConfigureAwait(false);
+            await ApplySpendAsync(tx, BudgetRecords.OnRelease(f.Targets, BudgetRecords.OutstandingMicros(f.Reservation)), ct).ConfigureAwait(false);
 
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'released' WHERE reservation_id = $id", ct, ("$id", reservationId)).ConfigureAwait(false);
             return (new ReservationChange { Reservation = f.Reservation with { State = ReservationState.Released }, Applied = true }, true);
@@ -256,7 +289,7 @@ public sealed partial class SqliteStore
             var settled = new List<Reservation>(expired.Count);
             foreach (var (reservation, targets) in expired)
             {
-                await ApplySpendAsync(tx, BudgetRecords.OnSettle(targets, Cents.ToMicros(reservation.AmountCents)), ct).ConfigureAwait(false);
+                await ApplySpendAsync(tx, BudgetRecords.OnSettle(targets, BudgetRecords.OutstandingMicros(reservation)), ct).ConfigureAwait(false);
 
                 await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = $id", ct, ("$id", reservation.ReservationId)).ConfigureAwait(false);
                 await InsertLedgerAsync(tx, BudgetRecords.Settled(reservation, now), ct).ConfigureAwait(false);
