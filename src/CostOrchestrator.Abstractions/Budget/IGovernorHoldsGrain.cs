@@ -20,6 +20,18 @@ public interface IGovernorHoldsGrain : IGrainWithStringKey
     [OneWay]
     Task ConfirmHoldAsync(string reservationId);
 
+    /// <summary>
+    /// What may still be held in the scope now (the smallest room in its current windows); null when the scope is
+    /// unlimited. A silo sizes a budget slice's lease from every chain scope's answer.
+    /// </summary>
+    Task<decimal?> HeadroomAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A budget slice's lease (a pending reservation) was charged <paramref name="chargedCents"/> in all by its calls so
+    /// far (as written in the store); when <paramref name="released"/>, the lease was then released, giving back the rest.
+    /// </summary>
+    Task SliceChargedAsync(string leaseId, decimal chargedCents, bool released, CancellationToken cancellationToken = default);
+
     /// <summary>The hold's reservation was committed at <paramref name="actualCents"/>, or released when null.</summary>
     Task SettleHoldAsync(string reservationId, decimal? actualCents, CancellationToken cancellationToken = default);
 }

@@ -147,6 +147,27 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
     }
 
     /// <inheritdoc />
+    public Task<decimal?> HeadroomAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        _account.Roll(now);
+        return Task.FromResult(_account.Headroom(now));
+    }
+
+    /// <inheritdoc />
+    public Task SliceChargedAsync(string leaseId, decimal chargedCents, bool released, CancellationToken cancellationToken = default)
+    {
+        var counted = _account.ChargeSoFar(leaseId, chargedCents);
+        counted |= released && _account.Release(leaseId);
+        if (counted)
+        {
+            PublishGauges();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task SettleHoldAsync(string reservationId, decimal? actualCents, CancellationToken cancellationToken = default)
     {
         var counted = actualCents is { } actual ? _account.Charge(reservationId, actual) : _account.Release(reservationId);
@@ -183,7 +204,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         foreach (var hold in snapshot.Holds)
         {
             account.LoadHold(hold.ReservationId, hold.AmountCents, hold.ExpiresAt,
-                hold.Windows.Select(w => new HeldWindow { Window = w.Window, WindowStart = w.WindowStart }));
+                hold.Windows.Select(w => new HeldWindow { Window = w.Window, WindowStart = w.WindowStart }), hold.ChargedCents);
         }
 
         account.Roll(now);
@@ -202,6 +223,12 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
         foreach (var id in _account.DueForCheck(_time.GetUtcNow(), TimeProvider.System.GetUtcNow()))
         {
             var reservation = await _store.GetReservationAsync(id, cancellationToken).ConfigureAwait(true);
+            if (reservation is { State: not ReservationState.Committed, ActualCents: { } chargedSoFar })
+            {
+                // A budget slice's lease: count the charges of its calls this activation did not hear of first.
+                _account.ChargeSoFar(id, chargedSoFar);
+            }
+
             switch (reservation?.State)
             {
                 case null:
@@ -218,7 +245,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
                     _account.Charge(id, reservation.ActualCents ?? reservation.AmountCents);
                     break;
                 case ReservationState.Unreconciled:
-                    _account.Charge(id, reservation.AmountCents);
+                    _account.Charge(id, BudgetMath.Outstanding(reservation.AmountCents, reservation.ActualCents ?? 0m));
                     break;
             }
         }

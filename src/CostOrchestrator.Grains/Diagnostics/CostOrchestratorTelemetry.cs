@@ -121,6 +121,17 @@ public sealed class CostOrchestratorTelemetry
         }
     }
 
+    /// <summary>
+    /// A call decided inside a budget slice and committed: counted as a committed reservation and its spend now, as the
+    /// ledger will have it once the slice's next flush writes the entry.
+    /// </summary>
+    public void RecordSliceCall(decimal actualCents, ChargeAttribution attribution)
+    {
+        ArgumentNullException.ThrowIfNull(attribution);
+        _reservations.Add(1, new KeyValuePair<string, object?>(TelemetryAttributes.ReservationOutcome, TelemetryAttributes.ReservationOutcomes.Committed));
+        AddSpend(actualCents, attribution, TelemetryAttributes.ChargeKinds.Committed);
+    }
+
     /// <summary>Reservations settled at their reserved amount without a commit (TTL passed, or their silo died).</summary>
     public void RecordSettledWithoutCommit(IReadOnlyList<Reservation> settled)
     {
@@ -128,7 +139,8 @@ public sealed class CostOrchestratorTelemetry
         foreach (var reservation in settled)
         {
             _reservations.Add(1, new KeyValuePair<string, object?>(TelemetryAttributes.ReservationOutcome, TelemetryAttributes.ReservationOutcomes.Settled));
-            AddSpend(reservation.AmountCents, reservation.Attribution, TelemetryAttributes.ChargeKinds.Settled);
+            // What it still held: a budget slice's lease had its calls' charges counted as they were made.
+            AddSpend(Core.Budget.BudgetMath.Outstanding(reservation.AmountCents, reservation.ActualCents ?? 0m), reservation.Attribution, TelemetryAttributes.ChargeKinds.Settled);
         }
     }
 

@@ -51,6 +51,12 @@ public sealed record NodeOptions
     /// <summary>Group-commit writers per node for each kind of write (transactions in flight at once). Default: 2.</summary>
     public int BatchWriters { get; init; } = 2;
 
+    /// <summary>
+    /// Budget slices: head-room a silo leases from a chain's governors and spends down locally (no grain call or store
+    /// write per call; the calls' ledger rows are written in batches). Default: on, up to 100¢ per slice, for 2 seconds.
+    /// </summary>
+    public Core.Budget.SliceOptions Slices { get; init; } = new();
+
     /// <summary>Run background loops (settling expired reservations, health checks). Tests drive them by hand. Default: true.</summary>
     public bool RunBackgroundLoops { get; init; } = true;
 

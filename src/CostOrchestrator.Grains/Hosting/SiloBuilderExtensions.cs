@@ -60,6 +60,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton<BudgetBook>();
         services.AddSingleton<QueuedRunWaker>();
         services.AddSingleton<BudgetWrites>();
+        services.AddSingleton<BudgetSlices>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BudgetSlices>());
         services.AddSingleton<RegistryCopy>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RegistryCopy>());
         services.AddSingleton<ProviderQuotas>();

@@ -67,6 +67,13 @@ public sealed record InvocationContext
     /// <summary>Unique per invocation attempt series: run/step/item/generation, or the caller's key.</summary>
     public required string IdempotencyPrefix { get; init; }
 
+    /// <summary>
+    /// The call may be decided inside a budget slice (<see cref="Budget.BudgetSlices"/>) instead of by the governors: its
+    /// reservation is nobody's to replay (no caller's idempotency key, not a run's step). Its ledger row is then written
+    /// in the slice's next batch, within a fraction of a second, rather than before the answer.
+    /// </summary>
+    public bool MayUseSlice { get; init; }
+
     /// <summary>Only these providers may serve (a gateway caller naming a model); null means any.</summary>
     public IReadOnlyCollection<string>? OnlyProviders { get; init; }
 

@@ -67,7 +67,7 @@ public sealed partial class InvocationExecutor
             return null;
         }
 
-        TagReserved(Reserved(reservation));
+        TagReserved(Reserved(reservation).AmountCents);
         onStart?.Invoke(provider, worstCase);
 
         // A client that went away shows up either as the request's token or as a failed write to it; both end

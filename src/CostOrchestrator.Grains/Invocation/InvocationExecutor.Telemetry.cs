@@ -115,12 +115,12 @@ public sealed partial class InvocationExecutor
 
     // What the attempt's reservation holds, on the invocation's span: the last attempt's is the one committed. Only on
     // our own invocation span: with nobody listening to it, Activity.Current is a caller's span, which is not ours to tag.
-    private static void TagReserved(Reservation reservation)
+    private static void TagReserved(decimal reservedCents)
     {
         if (Activity.Current is { OperationName: TelemetryNames.InvocationSpan, IsAllDataRequested: true } activity
             && activity.Source == CostOrchestratorTelemetry.ActivitySource)
         {
-            activity.SetTag(TelemetryAttributes.ReservedCents, (double)reservation.AmountCents);
+            activity.SetTag(TelemetryAttributes.ReservedCents, (double)reservedCents);
         }
     }
 

@@ -6,6 +6,7 @@ using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Registry;
 using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Core.Caching;
+using CostOrchestrator.Core.Money;
 using CostOrchestrator.Core.Registry;
 using CostOrchestrator.Core.Routing;
 using CostOrchestrator.Grains.Budget;
@@ -30,6 +31,7 @@ public sealed partial class InvocationExecutor
     private readonly BudgetBook _book;
     private readonly RegistryCopy _registry;
     private readonly ProviderQuotas _quotas;
+    private readonly BudgetSlices _slices;
     private readonly ProviderAdapters _adapters;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
@@ -37,7 +39,7 @@ public sealed partial class InvocationExecutor
     private readonly ILogger<InvocationExecutor> _logger;
 
     /// <summary>Creates the executor.</summary>
-    public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, RegistryCopy registry, ProviderQuotas quotas, ProviderAdapters adapters,
+    public InvocationExecutor(IGrainFactory grains, ICostOrchestratorStore store, BudgetBook book, RegistryCopy registry, ProviderQuotas quotas, BudgetSlices slices, ProviderAdapters adapters,
         [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, CostOrchestratorTelemetry telemetry, ILogger<InvocationExecutor> logger)
     {
         _grains = grains;
@@ -45,6 +47,7 @@ public sealed partial class InvocationExecutor
         _book = book;
         _registry = registry;
         _quotas = quotas;
+        _slices = slices;
         _adapters = adapters;
         _time = time;
         _options = options;
@@ -229,37 +232,52 @@ public sealed partial class InvocationExecutor
         }
 
         var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var journaled = context is { RunId: not null, StepIndex: not null };
         for (var tryOnProvider = 1; ; tryOnProvider++)
         {
             attempt.Attempts++;
-            var reservation = await reservations.ReserveAsync(ReservationFor(context, provider, worstCase, attempt.Attempts), cancellationToken).ConfigureAwait(false);
-            if (reservation.Denial is { } denial)
+            var asked = ReservationFor(context, provider, worstCase, attempt.Attempts);
+            AttemptHold hold;
+
+            // The lean path: the worst case taken from this silo's slice of the chain, no grain call, no store write. A
+            // subscription's quota is admitted call by call by its grain, so those calls take the governors' path.
+            if (context.MayUseSlice && !journaled && MonthlyQuota.Of(provider) is null && _slices.TryTake(asked) is { } ticket)
             {
-                attempt.Denial ??= denial;
-                attempt.Notes.Add($"{provider.ProviderId}: reservation denied: {denial.Message}");
-                return null;
+                hold = new AttemptHold(provider, asked.Attribution, Reservation: null, ticket);
+            }
+            else
+            {
+                var reservation = await reservations.ReserveAsync(asked, cancellationToken).ConfigureAwait(false);
+                if (reservation.Denial is { } denial)
+                {
+                    attempt.Denial ??= denial;
+                    attempt.Notes.Add($"{provider.ProviderId}: reservation denied: {denial.Message}");
+                    return null;
+                }
+
+                var reserved = reservation.Reservation!;
+                if (reserved.State != ReservationState.Pending)
+                {
+                    // The key was used by an earlier incarnation of this invocation (a crashed node); never reuse its charge.
+                    attempt.Notes.Add($"{provider.ProviderId}: reservation {reserved.ReservationId} already {reserved.State.ToString().ToLowerInvariant()}; trying a fresh attempt");
+                    continue;
+                }
+
+                if (reserved.Overdraft)
+                {
+                    attempt.Notes.Add($"{provider.ProviderId}: overdraft used (priority high)");
+                }
+
+                if (await AdmitToQuotaAsync(provider, reserved.ReservationId, reservations, cancellationToken).ConfigureAwait(false) is { Admitted: false } refused)
+                {
+                    attempt.QuotaRefusals[provider.ProviderId] = refused.Usage;
+                    return null;
+                }
+
+                hold = new AttemptHold(provider, asked.Attribution, reserved, Ticket: null);
             }
 
-            var reserved = reservation.Reservation!;
-            if (reserved.State != ReservationState.Pending)
-            {
-                // The key was used by an earlier incarnation of this invocation (a crashed node); never reuse its charge.
-                attempt.Notes.Add($"{provider.ProviderId}: reservation {reserved.ReservationId} already {reserved.State.ToString().ToLowerInvariant()}; trying a fresh attempt");
-                continue;
-            }
-
-            if (reserved.Overdraft)
-            {
-                attempt.Notes.Add($"{provider.ProviderId}: overdraft used (priority high)");
-            }
-
-            if (await AdmitToQuotaAsync(provider, reserved.ReservationId, reservations, cancellationToken).ConfigureAwait(false) is { Admitted: false } refused)
-            {
-                attempt.QuotaRefusals[provider.ProviderId] = refused.Usage;
-                return null;
-            }
-
-            TagReserved(reserved);
+            TagReserved(Cents.RoundUp(worstCase));
 
             var started = _time.GetTimestamp();
             ProviderOutcome result;
@@ -283,8 +301,7 @@ public sealed partial class InvocationExecutor
                 }
                 catch (OperationCanceledException)
                 {
-                    await reservations.ReleaseAsync(reserved.ReservationId, CancellationToken.None).ConfigureAwait(false);
-                    await EndQuotaCallAsync(provider, reserved.ReservationId, used: false).ConfigureAwait(false);
+                    await ReleaseAsync(hold, reservations).ConfigureAwait(false);
                     throw;
                 }
             }
@@ -310,18 +327,10 @@ public sealed partial class InvocationExecutor
 
                 // A run's step is charged and journaled in one write: should this silo die right after, the resumed
                 // run replays the step rather than paying for it twice.
-                var journaled = context is { RunId: { } runId, StepIndex: { } stepIndex };
-                if (journaled)
-                {
-                    var entry = new JournalEntry { RunId = context.RunId!, StepIndex = context.StepIndex!.Value, Item = context.Item, Invocation = record, Result = result.Result!.Value };
-                    await reservations.CommitStepAsync(reserved.ReservationId, actual, result.Usage, entry, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await reservations.CommitAsync(reserved.ReservationId, actual, result.Usage, cancellationToken).ConfigureAwait(false);
-                }
-
-                await EndQuotaCallAsync(provider, reserved.ReservationId, used: true).ConfigureAwait(false);
+                var journal = journaled
+                    ? new JournalEntry { RunId = context.RunId!, StepIndex = context.StepIndex!.Value, Item = context.Item, Invocation = record, Result = result.Result!.Value }
+                    : null;
+                await CommitAsync(hold, reservations, actual, result.Usage, journal, cancellationToken).ConfigureAwait(false);
 
                 if (context.UseCache)
                 {
@@ -339,8 +348,7 @@ public sealed partial class InvocationExecutor
             }
 
             // The call did not happen or failed before producing anything billable: give the head-room back.
-            await reservations.ReleaseAsync(reserved.ReservationId, cancellationToken).ConfigureAwait(false);
-            await EndQuotaCallAsync(provider, reserved.ReservationId, used: false).ConfigureAwait(false);
+            await ReleaseAsync(hold, reservations).ConfigureAwait(false);
             LogProviderFailed(provider.ProviderId, context.Capability, result.Error);
             attempt.LastError = result.Error;
             attempt.ProviderFailed = true;
@@ -353,6 +361,47 @@ public sealed partial class InvocationExecutor
             attempt.Retries++;
         }
     }
+
+    // The actual cost replaces what the attempt held: in its slice (charged with the slice's next batch), or through the
+    // governors (written before the answer; for a run's step, with its journal entry).
+    private async Task CommitAsync(AttemptHold hold, IReservationCoordinatorGrain reservations, decimal actualCents, TokenCounts? tokens, JournalEntry? journal,
+        CancellationToken cancellationToken)
+    {
+        if (hold.Ticket is { } ticket)
+        {
+            _slices.Commit(ticket, actualCents, tokens, hold.Attribution);
+            return;
+        }
+
+        var reservationId = hold.Reservation!.ReservationId;
+        if (journal is not null)
+        {
+            await reservations.CommitStepAsync(reservationId, actualCents, tokens, journal, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await reservations.CommitAsync(reservationId, actualCents, tokens, cancellationToken).ConfigureAwait(false);
+        }
+
+        await EndQuotaCallAsync(hold.Provider, reservationId, used: true).ConfigureAwait(false);
+    }
+
+    // Gives back what the attempt held (even when the caller has gone: nothing billable happened).
+    private async Task ReleaseAsync(AttemptHold hold, IReservationCoordinatorGrain reservations)
+    {
+        if (hold.Ticket is { } ticket)
+        {
+            _slices.Release(ticket);
+            return;
+        }
+
+        await reservations.ReleaseAsync(hold.Reservation!.ReservationId, CancellationToken.None).ConfigureAwait(false);
+        await EndQuotaCallAsync(hold.Provider, hold.Reservation.ReservationId, used: false).ConfigureAwait(false);
+    }
+
+    // What one attempt holds while its provider works: a reservation the governors approved, or a worst case taken
+    // from this silo's budget slice.
+    private sealed record AttemptHold(ProviderRecord Provider, ChargeAttribution Attribution, Reservation? Reservation, SliceTicket? Ticket);
 
     /// <summary>
     /// The refusal, naming who refused: a governor's denial as it came; a refusal by routing (no candidate's worst case

@@ -89,6 +89,8 @@ public static partial class OpenAiEndpoints
                 OnlyProviders = only,
                 UseCache = useCache,
                 IdempotencyPrefix = "chat/" + context.Caller().IdempotencyNamespace + idempotencyKey,
+                // Nobody can replay a call without a key of their own: it may be decided in this silo's budget slice.
+                MayUseSlice = !request.Headers.ContainsKey(RequestHeaders.IdempotencyKey),
             };
 
             if (stream)

@@ -1,0 +1,461 @@
+using System.Collections.Concurrent;
+using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Budget;
+using CostOrchestrator.Core.Money;
+using CostOrchestrator.Grains.Diagnostics;
+using CostOrchestrator.Grains.Hosting;
+using CostOrchestrator.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace CostOrchestrator.Grains.Budget;
+
+/// <summary>
+/// This silo's budget slices, one chain at a time: a call that may use one (<see cref="TryTake"/>) is decided here, in
+/// memory, against head-room the chain's governors reserved for this silo as one lease — no grain call and no store
+/// write on the call's path. A lease is an ordinary reservation on the chain, written by the reservation coordinator, so
+/// the governors count it like any other: whatever the silos decide locally, the limits hold. Slices are sized from
+/// every chain scope's head-room (<see cref="SliceSizing"/>): near a limit they shrink, and below a floor no slice is
+/// leased and calls take the exact path through the governors. A background loop charges committed calls to their
+/// lease in batches (ledger rows and the lease's running charge, in one transaction; then the governors are told), and
+/// gives each lease back when its slice has ended and its calls are done. Should the silo die, its pending leases are
+/// settled like any reservation of a dead silo: what they still held is charged as unreconciled — never less than its
+/// calls cost.
+/// </summary>
+public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
+{
+    // A flush also starts early once this many committed calls wait (bounding one transaction's size).
+    private const int FlushAtCount = 2048;
+
+    // How long stopping the silo waits for calls in flight on a slice before giving the leases back.
+    private static readonly TimeSpan DrainOnStop = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, ChainSlices> _chains = new(StringComparer.Ordinal);
+    private readonly IGrainFactory _grains;
+    private readonly IBudgetStore _store;
+    private readonly PolicyCache _policies;
+    private readonly TimeProvider _time;
+    private readonly NodeOptions _options;
+    private readonly CostOrchestratorTelemetry _telemetry;
+    private readonly ILogger<BudgetSlices> _logger;
+    private readonly string _silo;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private Task? _loop;
+    private int _disposed;
+
+    /// <summary>Creates the slices (the loop starts with the silo).</summary>
+    public BudgetSlices(IGrainFactory grains, IBudgetStore store, PolicyCache policies, [FromKeyedServices(NodeClock.Key)] TimeProvider time,
+        NodeOptions options, ILocalSiloDetails silo, CostOrchestratorTelemetry telemetry, ILogger<BudgetSlices> logger)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        _grains = grains;
+        _store = store;
+        _policies = policies;
+        _time = time;
+        _options = options;
+        _telemetry = telemetry;
+        _logger = logger;
+        _silo = silo.SiloAddress.ToParsableString();
+    }
+
+    private SliceOptions Options => _options.Slices;
+
+    /// <summary>
+    /// Takes the call's worst case from its chain's slice on this silo. Null when the call must go to the governors:
+    /// slices are off, the call may overdraw (high priority), or the chain has no slice with room right now — then a
+    /// lease is asked for in the background, for the calls after this one.
+    /// </summary>
+    public SliceTicket? TryTake(ReservationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Options.Enabled || _loop is null || request.Priority == Priority.High || request.AmountCents <= 0m)
+        {
+            return null;
+        }
+
+        var worstCase = Cents.RoundUp(request.AmountCents);
+        var chain = _chains.GetOrAdd(ChainKey(request.Chain), _ => new ChainSlices([.. request.Chain.Distinct(StringComparer.Ordinal)], request.Attribution));
+        var now = _time.GetUtcNow();
+        for (var tries = 0; tries < 2; tries++)
+        {
+            var slice = chain.Current;
+            if (slice is null)
+            {
+                break;
+            }
+
+            if (slice.TryTake(worstCase, now))
+            {
+                if (slice.RemainingCents < slice.GrantedCents / 2 || now >= slice.TakeUntil - Options.Lifetime / 2)
+                {
+                    // Half used, or half its life gone: have the next slice ready before this one runs out.
+                    StartLease(chain, worstCase, now);
+                }
+
+                return new SliceTicket(slice, "slc_" + Guid.NewGuid().ToString("N"), worstCase);
+            }
+
+            chain.Retire(slice);
+        }
+
+        StartLease(chain, worstCase, now);
+        return null;
+    }
+
+    /// <summary>The call taken with <paramref name="ticket"/> cost <paramref name="actualCents"/>: recorded, charged in the next flush.</summary>
+    public void Commit(SliceTicket ticket, decimal actualCents, TokenCounts? tokens, ChargeAttribution attribution)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var charge = new SliceCharge
+        {
+            EntryId = "led_" + Guid.NewGuid().ToString("N"),
+            ReservationId = ticket.ReservationId,
+            CreatedAt = _time.GetUtcNow(),
+            Attribution = attribution,
+            EstimatedCents = ticket.WorstCaseCents,
+            ActualCents = Cents.RoundUp(actualCents),
+            Tokens = tokens,
+        };
+        ticket.Slice.Commit(charge);
+        _telemetry.RecordSliceCall(charge.ActualCents, attribution);
+        if (ticket.Slice.UnflushedCount >= FlushAtCount)
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>The call taken with <paramref name="ticket"/> did not happen: its worst case goes back to the slice.</summary>
+    public void Release(SliceTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ticket.Slice.Release(ticket.WorstCaseCents);
+    }
+
+    /// <summary>
+    /// Charges every committed call on this silo to its lease now, rather than at the next tick: what reads on this node
+    /// show afterwards includes them.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        foreach (var chain in _chains.Values)
+        {
+            foreach (var slice in chain.All())
+            {
+                await FlushSliceAsync(chain, slice, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+
+        // Active: grain calls work in both directions, so leases can be taken on start and given back on stop.
+        lifecycle.Subscribe(nameof(BudgetSlices), ServiceLifecycleStage.Active,
+            _ =>
+            {
+                _loop = Task.Run(() => LoopAsync(_stopping.Token));
+                return Task.CompletedTask;
+            },
+            StopAsync);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        // The container disposes it once as itself and once as a lifecycle participant.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+
+    // Closes every slice, waits (bounded) for their calls in flight, charges what they cost and gives the leases back.
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var loop = _loop;
+        _loop = null;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (loop is not null)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        foreach (var chain in _chains.Values)
+        {
+            chain.CloseAll();
+        }
+
+        var deadline = TimeProvider.System.GetUtcNow() + DrainOnStop;
+        foreach (var chain in _chains.Values)
+        {
+            foreach (var slice in chain.All())
+            {
+                while (!slice.IsDrained && TimeProvider.System.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None).ConfigureAwait(false);
+                }
+
+                // Not drained in time: the lease stays pending with what it still holds; its TTL settles it conservatively.
+                if (slice.IsDrained)
+                {
+                    await EndSliceAsync(chain, slice, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await FlushSliceAsync(chain, slice, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(Options.FlushEvery, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await TickAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                LogTickFailed(ex);
+            }
+        }
+    }
+
+    // Ends slices past their time, charges committed calls, and gives back the leases of slices that are done.
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (key, chain) in _chains)
+        {
+            if (chain.Current is { } current && now >= current.TakeUntil)
+            {
+                chain.Retire(current);
+            }
+
+            foreach (var slice in chain.All())
+            {
+                if (slice.IsDrained && !ReferenceEquals(slice, chain.Current) && !ReferenceEquals(slice, chain.Next))
+                {
+                    await EndSliceAsync(chain, slice, cancellationToken).ConfigureAwait(false);
+                }
+                else if (slice.UnflushedCount > 0)
+                {
+                    await FlushSliceAsync(chain, slice, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (chain.IsIdle && now - chain.LastLeasedAt > Options.Lifetime * 4)
+            {
+                _chains.TryRemove(new KeyValuePair<string, ChainSlices>(key, chain));
+            }
+        }
+    }
+
+    // Writes the slice's committed calls to the store as one transaction, then tells the chain's governors the lease's
+    // running charge. One flush of a slice at a time (its chain's gate).
+    private async Task FlushSliceAsync(ChainSlices chain, BudgetSlice slice, CancellationToken cancellationToken)
+    {
+        await chain.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (charges, chargedSoFar) = slice.TakeUnflushed();
+            if (charges.Count == 0)
+            {
+                return;
+            }
+
+            ReservationChange change;
+            try
+            {
+                change = await _store.ChargeSliceAsync(slice.LeaseId, charges, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                slice.Unflush(charges);
+                throw;
+            }
+
+            if (!change.Applied && change.Reservation is { State: not ReservationState.Pending })
+            {
+                // The lease was settled without us (its TTL passed while this silo stalled): what it held was charged then,
+                // at least what these calls cost. Nothing more to write; no more calls on it.
+                slice.Close();
+                LogLeaseSettled(slice.LeaseId, charges.Count);
+                return;
+            }
+
+            slice.Flushed(chargedSoFar);
+            await TellGovernorsAsync(chain, slice.LeaseId, chargedSoFar, released: false).ConfigureAwait(false);
+        }
+        finally
+        {
+            chain.Gate.Release();
+        }
+    }
+
+    // The slice is closed and its calls are done: its last charges are written and the rest of its lease given back.
+    private async Task EndSliceAsync(ChainSlices chain, BudgetSlice slice, CancellationToken cancellationToken)
+    {
+        await FlushSliceAsync(chain, slice, cancellationToken).ConfigureAwait(false);
+        var change = await _store.ReleaseAsync(slice.LeaseId, cancellationToken).ConfigureAwait(false);
+        chain.Forget(slice);
+        if (change.Applied)
+        {
+            await TellGovernorsAsync(chain, slice.LeaseId, slice.FlushedCents, released: true).ConfigureAwait(false);
+        }
+    }
+
+    // A governor that misses this (its activation moved) reads the lease's running charge from the store when it loads
+    // or checks the hold, so the notice only needs to be best effort.
+    private Task TellGovernorsAsync(ChainSlices chain, string leaseId, decimal chargedSoFar, bool released) =>
+        Task.WhenAll(chain.Scopes.Select(scope => _grains.GetGrain<IGovernorHoldsGrain>(scope).SliceChargedAsync(leaseId, chargedSoFar, released, CancellationToken.None)))
+            .ContinueWith(t => t.Exception is { } ex ? LogTellFailed(ex.GetBaseException(), leaseId) : true, TaskScheduler.Default);
+
+    private void StartLease(ChainSlices chain, decimal callCents, DateTimeOffset now)
+    {
+        if (now < chain.RetryAt || !chain.TryStartLeasing())
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await LeaseAsync(chain, callCents, now).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                chain.RetryAt = _time.GetUtcNow() + Options.RetryAfterRefusal;
+                LogLeaseFailed(ex, string.Join(",", chain.Scopes));
+            }
+            finally
+            {
+                chain.EndLeasing();
+            }
+        });
+    }
+
+    // Sizes a slice from the chain's head-room and reserves it through the governors, like any reservation.
+    private async Task LeaseAsync(ChainSlices chain, decimal callCents, DateTimeOffset now)
+    {
+        var headrooms = await Task.WhenAll(chain.Scopes.Select(scope => _grains.GetGrain<IGovernorHoldsGrain>(scope).HeadroomAsync())).ConfigureAwait(false);
+        var grant = SliceSizing.Grant(callCents, chain.LastUsedCents, headrooms, Options);
+        if (grant <= 0m)
+        {
+            chain.RetryAt = now + Options.RetryAfterRefusal;
+            return;
+        }
+
+        var coordinator = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var outcome = await coordinator.ReserveAsync(new ReservationRequest
+        {
+            Chain = chain.Scopes,
+            AmountCents = grant,
+            IdempotencyKey = $"slice/{_silo}/{Guid.NewGuid():N}",
+            Attribution = chain.Attribution,
+        }).ConfigureAwait(false);
+        if (outcome.Reservation is not { State: ReservationState.Pending } lease)
+        {
+            chain.RetryAt = now + Options.RetryAfterRefusal;
+            return;
+        }
+
+        var slice = new BudgetSlice(lease.ReservationId, lease.AmountCents, await TakeUntilAsync(chain, _time.GetUtcNow()).ConfigureAwait(false), Options.MaxCalls);
+        chain.Add(slice);
+        LogLeased(lease.ReservationId, lease.AmountCents, string.Join(",", chain.Scopes));
+    }
+
+    // A slice takes calls for its lifetime, and never past the end of a window of any chain scope: its lease holds room
+    // in the windows current when it was written.
+    private async Task<DateTimeOffset> TakeUntilAsync(ChainSlices chain, DateTimeOffset now)
+    {
+        var end = now + Options.Lifetime;
+        var policies = await _policies.GetAllAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var scope in chain.Scopes)
+        {
+            if (policies.TryGetValue(scope, out var policy))
+            {
+                foreach (var window in policy.Windows)
+                {
+                    if (BudgetWindows.NextBoundary(window.Window, now, _options.TimeZone) is { } boundary && boundary < end)
+                    {
+                        end = boundary;
+                    }
+                }
+            }
+        }
+
+        return end;
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already woken.
+            }
+        }
+    }
+
+    private static string ChainKey(IReadOnlyList<string> chain) => string.Join('\n', chain);
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Warning, Message = "Budget slices: a flush or lease return failed; retrying next tick")]
+    private partial void LogTickFailed(Exception exception);
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Warning, Message = "Budget slices: leasing a slice of {Chain} failed; calls take the exact path meanwhile")]
+    private partial void LogLeaseFailed(Exception exception, string chain);
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Warning,
+        Message = "Budget slice lease {LeaseId} was settled before its {Count} calls were charged; their cost is inside that settlement")]
+    private partial void LogLeaseSettled(string leaseId, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Budget slice lease {LeaseId} of {Amount}¢ on {Chain}")]
+    private partial void LogLeased(string leaseId, decimal amount, string chain);
+
+    private bool LogTellFailed(Exception exception, string leaseId)
+    {
+        LogTellFailedCore(exception, leaseId);
+        return false;
+    }
+
+    [LoggerMessage(EventId = Core.Diagnostics.EventIds.BackgroundLoopFailed, Level = LogLevel.Information,
+        Message = "Budget slice lease {LeaseId}: a governor was not told of its charges; it reads them from the store")]
+    private partial void LogTellFailedCore(Exception exception, string leaseId);
+}
+
+/// <summary>A call's worst case taken from a budget slice: what its commit or release refers to.</summary>
+/// <param name="Slice">The slice it was taken from.</param>
+/// <param name="ReservationId">The call's own id (in the ledger as its reservation id).</param>
+/// <param name="WorstCaseCents">What it took.</param>
+public sealed record SliceTicket(BudgetSlice Slice, string ReservationId, decimal WorstCaseCents);
