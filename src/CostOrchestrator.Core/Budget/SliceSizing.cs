@@ -26,8 +26,8 @@ public static class SliceSizing
             return 0m;
         }
 
-        // Adapt to demand: twice what the last slice used, at least the floor, at most the cap.
-        var wanted = Math.Min(options.MaxCents, Math.Max(floor, 2m * (previousUsedCents ?? floor * 4m)));
+        // Adapt to demand: twice what the last slice used (the first: four times the floor), at least the floor, at most the cap.
+        var wanted = Math.Min(options.MaxCents, previousUsedCents is { } used ? Math.Max(floor, 2m * used) : floor * 4m);
         foreach (var headroom in headrooms)
         {
             if (headroom is { } room)

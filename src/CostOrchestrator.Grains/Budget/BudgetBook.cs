@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
@@ -8,10 +9,19 @@ namespace CostOrchestrator.Grains.Budget;
 
 /// <summary>
 /// Reads budgets: a scope's windows now, or a whole chain's tightest status and head-room, in one store
-/// round trip, as written in the store (the governors decide; this is what reads show).
+/// round trip, as written in the store (the governors decide; this is what reads show). A chain's reading for routing
+/// on the lean path may be a recent one: reused until a budget write on this node (<see cref="MarkChanged"/>) or for
+/// at most the refresh interval, so a write on another node is seen within it. Routing only orders and filters
+/// candidates; the governors (or a slice they reserved) decide every charge exactly.
 /// </summary>
 public sealed class BudgetBook
 {
+    // Chains read recently; a bound on how many, since a key's scopes name the chain.
+    private const int RecentChainsKept = 10_000;
+
+    private readonly ConcurrentDictionary<string, RecentChain> _recent = new(StringComparer.Ordinal);
+    private long _generation;
+
     private readonly IBudgetStore _store;
     private readonly PolicyCache _policies;
     private readonly TimeProvider _time;
@@ -45,8 +55,41 @@ public sealed class BudgetBook
         return scopes.Select(scope => Describe(scope, policies.GetValueOrDefault(scope), byKey, now)).ToList();
     }
 
-    /// <summary>The chain's tightest status and smallest head-room, for routing.</summary>
-    public async Task<ChainBudget> GetChainAsync(IReadOnlyList<string> chain, Priority priority, CancellationToken cancellationToken)
+    /// <summary>A budget write on this node changed what reads show: recent chain readings are not reused.</summary>
+    public void MarkChanged() => Interlocked.Increment(ref _generation);
+
+    /// <summary>
+    /// The chain's tightest status and smallest head-room, for routing; with <paramref name="mayBeRecent"/>, a reading
+    /// taken since the last budget write on this node and within the refresh interval is reused.
+    /// </summary>
+    public async Task<ChainBudget> GetChainAsync(IReadOnlyList<string> chain, Priority priority, CancellationToken cancellationToken, bool mayBeRecent = false)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        if (!mayBeRecent)
+        {
+            return await ReadChainAsync(chain, priority, cancellationToken).ConfigureAwait(false);
+        }
+
+        var key = string.Join('\n', chain.Prepend(priority.ToString()));
+        var generation = Interlocked.Read(ref _generation);
+        if (_recent.TryGetValue(key, out var recent) && recent.Generation == generation && TimeProvider.System.GetElapsedTime(recent.ReadAt) < _options.RefreshInterval)
+        {
+            return recent.Budget;
+        }
+
+        // The generation is taken before the read: a write landing during it leaves the reading already stale.
+        var readAt = TimeProvider.System.GetTimestamp();
+        var budget = await ReadChainAsync(chain, priority, cancellationToken).ConfigureAwait(false);
+        if (_recent.Count >= RecentChainsKept)
+        {
+            _recent.Clear();
+        }
+
+        _recent[key] = new RecentChain(budget, generation, readAt);
+        return budget;
+    }
+
+    private async Task<ChainBudget> ReadChainAsync(IReadOnlyList<string> chain, Priority priority, CancellationToken cancellationToken)
     {
         var scopes = (await GetAsync(chain, cancellationToken).ConfigureAwait(false)).Where(s => s.HasPolicy).ToList();
         var status = BudgetStatus.Normal;
@@ -75,6 +118,8 @@ public sealed class BudgetBook
 
         return new ChainBudget { Scopes = scopes, Status = status, StatusScope = statusScope, HeadroomCents = headroom, HeadroomScope = headroomScope };
     }
+
+    private sealed record RecentChain(ChainBudget Budget, long Generation, long ReadAt);
 
     private ScopeBudget Describe(string scope, BudgetPolicy? policy, Dictionary<SpendKey, SpendRow> spend, DateTimeOffset now)
     {

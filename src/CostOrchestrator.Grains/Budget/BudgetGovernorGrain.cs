@@ -97,6 +97,7 @@ public sealed partial class BudgetGovernorGrain : Grain, IBudgetGovernorGrain, I
 
         var stored = await _store.UpsertPolicyAsync(policy, cancellationToken).ConfigureAwait(true);
         _policies.Invalidate();
+        _book.MarkChanged();
 
         // Start over from the store under a new epoch: windows may have changed, and holds not yet written are
         // fenced out (their coordinators retry against the new policy).

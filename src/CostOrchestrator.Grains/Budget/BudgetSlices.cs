@@ -35,6 +35,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
     private readonly IGrainFactory _grains;
     private readonly IBudgetStore _store;
     private readonly PolicyCache _policies;
+    private readonly BudgetBook _book;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly CostOrchestratorTelemetry _telemetry;
@@ -46,13 +47,14 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
     private int _disposed;
 
     /// <summary>Creates the slices (the loop starts with the silo).</summary>
-    public BudgetSlices(IGrainFactory grains, IBudgetStore store, PolicyCache policies, [FromKeyedServices(NodeClock.Key)] TimeProvider time,
+    public BudgetSlices(IGrainFactory grains, IBudgetStore store, PolicyCache policies, BudgetBook book, [FromKeyedServices(NodeClock.Key)] TimeProvider time,
         NodeOptions options, ILocalSiloDetails silo, CostOrchestratorTelemetry telemetry, ILogger<BudgetSlices> logger)
     {
         ArgumentNullException.ThrowIfNull(silo);
         _grains = grains;
         _store = store;
         _policies = policies;
+        _book = book;
         _time = time;
         _options = options;
         _telemetry = telemetry;
@@ -309,6 +311,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
             }
 
             slice.Flushed(chargedSoFar);
+            _book.MarkChanged();
             await TellGovernorsAsync(chain, slice.LeaseId, chargedSoFar, released: false).ConfigureAwait(false);
         }
         finally
@@ -322,6 +325,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
     {
         await FlushSliceAsync(chain, slice, cancellationToken).ConfigureAwait(false);
         var change = await _store.ReleaseAsync(slice.LeaseId, cancellationToken).ConfigureAwait(false);
+        _book.MarkChanged();
         chain.Forget(slice);
         if (change.Applied)
         {

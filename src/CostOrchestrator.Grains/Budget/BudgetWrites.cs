@@ -14,12 +14,23 @@ public sealed class BudgetWrites : IAsyncDisposable
     private readonly GroupCommit<StoreCommit, ReservationChange> _commits;
 
     /// <summary>Starts the writers.</summary>
-    public BudgetWrites(IBudgetStore store, NodeOptions options)
+    public BudgetWrites(IBudgetStore store, BudgetBook book, NodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(book);
         ArgumentNullException.ThrowIfNull(options);
-        _reservations = new(batch => store.ReserveBatchAsync(batch, CancellationToken.None), options.WriteBatchSize, options.BatchWriters);
-        _commits = new(batch => store.CommitBatchAsync(batch, CancellationToken.None), options.WriteBatchSize, options.BatchWriters);
+        _reservations = new(async batch =>
+        {
+            var written = await store.ReserveBatchAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            book.MarkChanged();
+            return written;
+        }, options.WriteBatchSize, options.BatchWriters);
+        _commits = new(async batch =>
+        {
+            var written = await store.CommitBatchAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            book.MarkChanged();
+            return written;
+        }, options.WriteBatchSize, options.BatchWriters);
     }
 
     /// <summary>Writes a reservation in the next group.</summary>

@@ -31,6 +31,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     private readonly IGrainFactory _grains;
     private readonly ICostOrchestratorStore _store;
     private readonly BudgetWrites _writes;
+    private readonly BudgetBook _book;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
     private readonly CostOrchestratorTelemetry _telemetry;
@@ -38,7 +39,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     private readonly string _silo;
 
     /// <summary>Created by Orleans on activation.</summary>
-    public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, BudgetWrites writes,
+    public ReservationCoordinatorGrain(IGrainFactory grains, ICostOrchestratorStore store, BudgetWrites writes, BudgetBook book,
         [FromKeyedServices(NodeClock.Key)] TimeProvider time, NodeOptions options, ILocalSiloDetails silo, CostOrchestratorTelemetry telemetry,
         ILogger<ReservationCoordinatorGrain> logger)
     {
@@ -47,6 +48,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
         _grains = grains;
         _store = store;
         _writes = writes;
+        _book = book;
         _time = time;
         _options = options;
         _telemetry = telemetry;
@@ -211,6 +213,7 @@ public sealed partial class ReservationCoordinatorGrain : Grain, IReservationCoo
     public async Task<Reservation?> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default)
     {
         var change = await _store.ReleaseAsync(reservationId, cancellationToken).ConfigureAwait(true);
+        _book.MarkChanged();
         _telemetry.RecordSettlement(change, committed: false);
         var released = change.Reservation;
         if (released is { State: ReservationState.Released })

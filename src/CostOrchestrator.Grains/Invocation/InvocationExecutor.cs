@@ -150,7 +150,8 @@ public sealed partial class InvocationExecutor
         }
 
         var baseChain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, providerId: null, context.RunId);
-        var chain = await _book.GetChainAsync(baseChain, context.Priority, cancellationToken).ConfigureAwait(false);
+        // On the lean path a recent reading will do: routing orders candidates, the slice or the governors decide.
+        var chain = await _book.GetChainAsync(baseChain, context.Priority, cancellationToken, mayBeRecent: context.MayUseSlice).ConfigureAwait(false);
         return (new RoutingRequest
         {
             Capability = context.Capability,

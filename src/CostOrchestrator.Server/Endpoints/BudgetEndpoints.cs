@@ -157,8 +157,8 @@ public static class BudgetEndpoints
 
         app.MapGet("/v1/keys", async (ICostOrchestratorStore store, CancellationToken ct) => TypedResults.Ok(await store.GetApiKeysAsync(ct))).RequireAdmin();
 
-        app.MapDelete("/v1/keys/{id}", async (string id, ICostOrchestratorStore store, TimeProvider time, CancellationToken ct) =>
-            await store.RevokeApiKeyAsync(id, time.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"key '{id}'")).RequireAdmin();
+        app.MapDelete("/v1/keys/{id}", async (string id, ICostOrchestratorStore store, ApiKeyService keys, CancellationToken ct) =>
+            await keys.RevokeAsync(id, store, ct) ? Results.NoContent() : Problems.NotFound($"key '{id}'")).RequireAdmin();
     }
 
     // The coordinator on this silo: it asks the governor of every scope in the chain.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using CostOrchestrator.Abstractions.Security;
@@ -6,11 +7,20 @@ using CostOrchestrator.Server.Hosting;
 
 namespace CostOrchestrator.Server.Security;
 
-/// <summary>Issues API keys (the secret is shown once and stored only as its SHA-256) and authenticates callers.</summary>
+/// <summary>
+/// Issues API keys (the secret is shown once and stored only as its SHA-256) and authenticates callers. A live key found
+/// in the store is remembered for <see cref="KnownFor"/>, so a busy caller costs no store read per request; a key
+/// revoked through this node is forgotten at once, one revoked through another node within that interval.
+/// </summary>
 public sealed class ApiKeyService(ServerOptions options, TimeProvider time)
 {
     /// <summary>The prefix of every key secret, so leaked keys are recognisable.</summary>
     public const string SecretPrefix = "costorch_sk_";
+
+    /// <summary>How long a live key found in the store is trusted without reading it again.</summary>
+    public static readonly TimeSpan KnownFor = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, (ApiKey Key, long ReadAt)> _known = new(StringComparer.Ordinal);
 
     /// <summary>The caller behind an <c>Authorization: Bearer</c> header (or <c>X-Api-Key</c>).</summary>
     public async Task<Caller> AuthenticateAsync(HttpRequest request, IApiKeyStore store, CancellationToken cancellationToken)
@@ -32,8 +42,35 @@ public sealed class ApiKeyService(ServerOptions options, TimeProvider time)
             return Caller.Anonymous;
         }
 
-        var key = await store.FindApiKeyAsync(Hash(presented), cancellationToken).ConfigureAwait(false);
-        return key is null ? Caller.Anonymous : new Caller { Key = key };
+        var hash = Hash(presented);
+        if (_known.TryGetValue(hash, out var known) && TimeProvider.System.GetElapsedTime(known.ReadAt) < KnownFor)
+        {
+            return new Caller { Key = known.Key };
+        }
+
+        // Only live keys are remembered: an unknown secret is read every time (and nothing grows with guesses).
+        var key = await store.FindApiKeyAsync(hash, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            _known.TryRemove(hash, out _);
+            return Caller.Anonymous;
+        }
+
+        _known[hash] = (key, TimeProvider.System.GetTimestamp());
+        return new Caller { Key = key };
+    }
+
+    /// <summary>Revokes a key, and forgets it here at once.</summary>
+    public async Task<bool> RevokeAsync(string keyId, IApiKeyStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var revoked = await store.RevokeApiKeyAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        foreach (var entry in _known.Where(e => e.Value.Key.KeyId == keyId))
+        {
+            _known.TryRemove(entry);
+        }
+
+        return revoked;
     }
 
     /// <summary>Creates a key; returns it with its secret, which is not kept anywhere.</summary>

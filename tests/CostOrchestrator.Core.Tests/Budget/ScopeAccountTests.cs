@@ -125,4 +125,62 @@ public sealed class ScopeAccountTests
         Assert.Empty(held.Windows);
         Assert.Equal(0, account.HoldCount);
     }
+
+    [Fact]
+    public void ChargeSoFar_MovesOnlyTheNewPartFromReservedToCharged_LateOrRepeatedNoticesChangeNothing()
+    {
+        var account = Account(day: 100m);
+        Hold(account, "lease", 20m);
+
+        Assert.True(account.ChargeSoFar("lease", 3m));
+        Assert.True(account.ChargeSoFar("lease", 7.5m));
+        Assert.False(account.ChargeSoFar("lease", 7.5m)); // repeated
+        Assert.False(account.ChargeSoFar("lease", 3m));   // late
+        Assert.False(account.ChargeSoFar("unknown", 1m));
+
+        Assert.Equal((7.5m, 12.5m), account.TotalsOf(WindowKind.Day, Day));
+        Assert.Equal(80m, account.Headroom(Now));
+
+        // Released: what it still held goes back; what its calls cost stays charged.
+        Assert.True(account.Release("lease"));
+        Assert.Equal((7.5m, 0m), account.TotalsOf(WindowKind.Day, Day));
+    }
+
+    [Fact]
+    public void ChargeSoFar_AboveTheLeaseAmount_ChargesAllOfIt_AndHoldsNothingRatherThanLessThanNothing()
+    {
+        var account = Account(day: 100m);
+        Hold(account, "lease", 10m);
+
+        account.ChargeSoFar("lease", 12m); // its calls were billed above their worst cases
+
+        Assert.Equal((12m, 0m), account.TotalsOf(WindowKind.Day, Day));
+        Assert.True(account.Charge("lease", 0m)); // settled: nothing left to charge
+        Assert.Equal((12m, 0m), account.TotalsOf(WindowKind.Day, Day));
+    }
+
+    [Fact]
+    public void LoadHold_WithChargesSoFar_ThenSettled_ChargesOnlyWhatItStillHeld()
+    {
+        var account = Account(day: 100m);
+        // As the store has it: a 20¢ lease charged 5¢ so far (charged 5, reserved 15).
+        account.LoadWindow(WindowKind.Day, Day, chargedCents: 5m, reservedCents: 15m);
+        account.LoadHold("lease", 20m, Now.AddMinutes(15), [new HeldWindow { Window = WindowKind.Day, WindowStart = Day }], chargedCents: 5m);
+
+        Assert.False(account.ChargeSoFar("lease", 5m));
+        account.Charge("lease", BudgetMath.Outstanding(20m, 5m)); // a dead silo's lease: what it held, charged
+
+        Assert.Equal((20m, 0m), account.TotalsOf(WindowKind.Day, Day));
+    }
+
+    [Fact]
+    public void Headroom_IsTheSmallestRoomOfAnyWindow_NullWhenUnlimited()
+    {
+        var account = Account(day: 100m, month: 50m);
+        account.LoadWindow(WindowKind.Month, Month, chargedCents: 10m, reservedCents: 5m);
+        Hold(account, "r", 4m);
+
+        Assert.Equal(31m, account.Headroom(Now));
+        Assert.Null(new ScopeAccount("team:b", null, TimeZoneInfo.Utc).Headroom(Now));
+    }
 }
