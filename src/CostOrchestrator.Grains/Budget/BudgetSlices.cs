@@ -150,6 +150,13 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
         }
     }
 
+    /// <summary>This silo's slices now: what each lease was granted, what is left and what its calls cost so far.</summary>
+    public IReadOnlyList<SliceState> Describe() =>
+    [
+        .. _chains.Values.SelectMany(chain => chain.All().Select(slice =>
+            new SliceState(chain.Scopes, slice.LeaseId, slice.GrantedCents, slice.RemainingCents, slice.ChargedCents, slice.FlushedCents, slice.IsClosed))),
+    ];
+
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -457,6 +464,16 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
         Message = "Budget slice lease {LeaseId}: a governor was not told of its charges; it reads them from the store")]
     private partial void LogTellFailedCore(Exception exception, string leaseId);
 }
+
+/// <summary>One slice as <see cref="BudgetSlices.Describe"/> reports it.</summary>
+/// <param name="Chain">The chain's scopes.</param>
+/// <param name="LeaseId">The lease (a reservation) holding its room.</param>
+/// <param name="GrantedCents">What the lease reserved.</param>
+/// <param name="RemainingCents">What calls may still take.</param>
+/// <param name="ChargedCents">What its committed calls cost.</param>
+/// <param name="FlushedCents">How much of that is written in the store.</param>
+/// <param name="Closed">True once it takes no more calls.</param>
+public sealed record SliceState(IReadOnlyList<string> Chain, string LeaseId, decimal GrantedCents, decimal RemainingCents, decimal ChargedCents, decimal FlushedCents, bool Closed);
 
 /// <summary>A call's worst case taken from a budget slice: what its commit or release refers to.</summary>
 /// <param name="Slice">The slice it was taken from.</param>
