@@ -127,6 +127,10 @@ public static class CostOrchestratorServer
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+        // ASP.NET Core writes several Information lines per request (request started, endpoint, result, finished): on
+        // a gateway that is most of a request's CPU. Its warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             var shared = CostOrchestratorJson.Options;
