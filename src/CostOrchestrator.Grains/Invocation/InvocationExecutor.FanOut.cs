@@ -20,7 +20,7 @@ public sealed partial class InvocationExecutor
     public async Task<FanOutReservation> ReserveAheadAsync(IReadOnlyList<InvocationContext> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var reservations = Coordinator;
         var held = new Dictionary<int, HeldReservation>();
         foreach (var context in items)
         {
@@ -64,7 +64,7 @@ public sealed partial class InvocationExecutor
     public async Task ReleaseAheadAsync(IEnumerable<HeldReservation> held, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(held);
-        var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var reservations = Coordinator;
         foreach (var reservation in held)
         {
             await reservations.ReleaseAsync(reservation.ReservationId, cancellationToken).ConfigureAwait(false);

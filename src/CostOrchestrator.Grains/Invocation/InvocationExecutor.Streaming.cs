@@ -47,7 +47,7 @@ public sealed partial class InvocationExecutor
 
         var invocationId = "inv_" + Guid.NewGuid().ToString("N")[..20];
         var chain = ScopeChain.For(context.Scopes, context.PipelineId, context.Capability, provider.ProviderId, context.RunId);
-        var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var reservations = Coordinator;
         var reservation = await reservations.ReserveAsync(new ReservationRequest
         {
             Chain = chain,

@@ -32,6 +32,7 @@ public sealed partial class InvocationExecutor
     private readonly RegistryCopy _registry;
     private readonly ProviderQuotas _quotas;
     private readonly BudgetSlices _slices;
+    private IReservationCoordinatorGrain? _coordinator;
     private readonly ProviderAdapters _adapters;
     private readonly TimeProvider _time;
     private readonly NodeOptions _options;
@@ -54,6 +55,9 @@ public sealed partial class InvocationExecutor
         _telemetry = telemetry;
         _logger = logger;
     }
+
+    // The coordinator on this silo (a stateless worker): resolved once, not per call.
+    private IReservationCoordinatorGrain Coordinator => _coordinator ??= _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
 
     // InvokeAsync (InvocationExecutor.Telemetry.cs) runs this inside the invocation's span.
     private async Task<InvocationOutcome> InvokeUntracedAsync(InvocationContext context, CancellationToken cancellationToken)
@@ -232,7 +236,7 @@ public sealed partial class InvocationExecutor
             return null;
         }
 
-        var reservations = _grains.GetGrain<IReservationCoordinatorGrain>(IReservationCoordinatorGrain.LocalKey);
+        var reservations = Coordinator;
         var journaled = context is { RunId: not null, StepIndex: not null };
         for (var tryOnProvider = 1; ; tryOnProvider++)
         {

@@ -239,10 +239,7 @@ public sealed partial class SqliteStore
             var after = before + charges.Sum(c => c.ActualCents);
             await ApplySpendAsync(tx, BudgetRecords.OnSliceCharge(f.Targets, f.Reservation.AmountCents, before, after), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET actual = $x WHERE reservation_id = $id", ct, ("$x", Cents.ToMicros(after)), ("$id", leaseId)).ConfigureAwait(false);
-            foreach (var entry in BudgetRecords.SliceEntries(f.Reservation, charges))
-            {
-                await InsertLedgerAsync(tx, entry, ct).ConfigureAwait(false);
-            }
+            await InsertLedgerBatchAsync(tx, [.. BudgetRecords.SliceEntries(f.Reservation, charges)], ct).ConfigureAwait(false);
 
             return (new ReservationChange { Reservation = f.Reservation with { ActualCents = after }, Applied = true }, true);
         }, cancellationToken);
@@ -391,6 +388,36 @@ public sealed partial class SqliteStore
         var rows = await QueryAsync(tx, "SELECT charged, reserved FROM budget_spend WHERE scope = $s AND window_kind = $w AND window_start = $ws",
             r => new SpendRow(key, Cents.FromMicros(r.GetInt64(0)), Cents.FromMicros(r.GetInt64(1))), ct, SpendParameters(key)).ConfigureAwait(false);
         return rows.Count == 0 ? new SpendRow(key, 0m, 0m) : rows[0];
+    }
+
+    // A slice's flush: one prepared statement per table, re-run with each entry's values (not prepared once per row).
+    private async Task InsertLedgerBatchAsync(SqliteTransaction tx, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
+    {
+        await using var ledger = Command(
+            "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
+            "VALUES ($id, $res, $t, $run, $e, $a, 0, 0, 0, 0, $c, $attr, $tok)", tx,
+            ("$id", null), ("$res", null), ("$t", null), ("$run", null), ("$e", null), ("$a", null), ("$c", null), ("$attr", null), ("$tok", null));
+        await using var scopes = Command("INSERT INTO ledger_scopes (scope, entry_id) VALUES ($s, $id)", tx, ("$s", null), ("$id", null));
+        foreach (var entry in entries)
+        {
+            var values = ledger.Parameters;
+            values["$id"].Value = entry.EntryId;
+            values["$res"].Value = entry.ReservationId ?? (object)DBNull.Value;
+            values["$t"].Value = StoreTime.ToMicros(entry.CreatedAt);
+            values["$run"].Value = entry.Attribution.RunId ?? (object)DBNull.Value;
+            values["$e"].Value = Cents.ToMicros(entry.EstimatedCents);
+            values["$a"].Value = Cents.ToMicros(entry.ActualCents);
+            values["$c"].Value = StoreJson.Write(entry.Chain);
+            values["$attr"].Value = StoreJson.Write(entry.Attribution);
+            values["$tok"].Value = entry.Tokens is null ? DBNull.Value : StoreJson.Write(entry.Tokens);
+            await ledger.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            foreach (var scope in entry.Chain.Distinct(StringComparer.Ordinal))
+            {
+                scopes.Parameters["$s"].Value = scope;
+                scopes.Parameters["$id"].Value = entry.EntryId;
+                await scopes.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task InsertLedgerAsync(SqliteTransaction tx, LedgerEntry entry, CancellationToken ct)
