@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CostOrchestrator.Abstractions.Budget;
+using CostOrchestrator.Core.Budget;
 using CostOrchestrator.Abstractions.Cluster;
 using CostOrchestrator.Abstractions.Pipelines;
 using CostOrchestrator.Abstractions.Security;
@@ -178,6 +179,68 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal((4.000001m, 3.141592m, "fal", 10L), (entry.EstimatedCents, entry.ActualCents, entry.Attribution.ProviderId, entry.Tokens!.Input));
         var unknown = await Store.CommitAsync("unknown", 1m, null, _now, null, Ct);
         Assert.Equal((null, false), (unknown.Reservation, unknown.Applied));
+    }
+
+    private static SliceCharge SliceCall(string id, decimal estimated, decimal actual) => new()
+    {
+        EntryId = "led_" + id,
+        ReservationId = "slc_" + id,
+        CreatedAt = _now,
+        Attribution = new ChargeAttribution { ProviderId = "fal", Capability = "llm-chat" },
+        EstimatedCents = estimated,
+        ActualCents = actual,
+        Tokens = new TokenCounts { Input = 3, Output = 4 },
+    };
+
+    [Fact]
+    public async Task ChargeSlice_WritesALedgerRowPerCall_MovesTheirCostFromHeldToCharged_AndARetriedFlushChangesNothing()
+    {
+        await Store.ReserveAsync(Reservation("lease", 10m, Target("global"), Target("team:a")), Ct);
+        SliceCharge[] first = [SliceCall("a", 1m, 0.5m), SliceCall("b", 1m, 0.25m)];
+
+        var charged = await Store.ChargeSliceAsync("lease", first, Ct);
+        var retried = await Store.ChargeSliceAsync("lease", first, Ct);
+        var second = await Store.ChargeSliceAsync("lease", [SliceCall("c", 2m, 1.000001m)], Ct);
+
+        Assert.Equal((true, false, true), (charged.Applied, retried.Applied, second.Applied));
+        Assert.Equal(1.750001m, second.Reservation!.ActualCents); // the lease's running charge
+        foreach (var scope in new[] { "global", "team:a" })
+        {
+            Assert.Equal((1.750001m, 8.249999m), ((await SpendAsync(scope)).ChargedCents, (await SpendAsync(scope)).ReservedCents));
+        }
+
+        var ledger = await Store.GetLedgerAsync(new LedgerQuery { Scope = "team:a" }, Ct);
+        Assert.Equal(["slc_a", "slc_b", "slc_c"], ledger.Select(e => e.ReservationId).Order());
+        var c = Assert.Single(ledger, e => e.ReservationId == "slc_c");
+        Assert.Equal((2m, 1.000001m, "fal", 4L, false), (c.EstimatedCents, c.ActualCents, c.Attribution.ProviderId, c.Tokens!.Output, c.Unreconciled));
+
+        // A governor loading now sees the lease as what it still holds and what it was charged so far.
+        var hold = Assert.Single((await Store.ClaimGovernorAsync("team:a", [new SpendKey("team:a", WindowKind.Day, _day)], Ct)).Holds);
+        Assert.Equal((10m, 1.750001m), (hold.AmountCents, hold.ChargedCents));
+
+        // Given back: only what it still held returns; its calls stay charged.
+        var released = await Store.ReleaseAsync("lease", Ct);
+        Assert.True(released.Applied);
+        Assert.Equal((1.750001m, 0m), ((await SpendAsync("global")).ChargedCents, (await SpendAsync("global")).ReservedCents));
+        Assert.False((await Store.ChargeSliceAsync("lease", [SliceCall("d", 1m, 1m)], Ct)).Applied);
+        Assert.Equal(3, (await Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count);
+    }
+
+    [Fact]
+    public async Task ALeaseOfADeadSilo_IsSettledForWhatItStillHeld_SoSpendEqualsTheLedger()
+    {
+        await Store.ReserveAsync(Reservation("lease", 10m, Target("global")) with { Silo = "10.0.0.1:11111@1" }, Ct);
+        await Store.ChargeSliceAsync("lease", [SliceCall("a", 1m, 3m)], Ct);
+
+        var settled = Assert.Single(await Store.SettleWrittenByAsync(["10.0.0.1:11111@1"], _now, Ct));
+
+        Assert.Equal("lease", settled.ReservationId);
+        var spend = await SpendAsync("global");
+        Assert.Equal((10m, 0m), (spend.ChargedCents, spend.ReservedCents));
+        var ledger = await Store.GetLedgerAsync(new LedgerQuery(), Ct);
+        Assert.Equal(spend.ChargedCents, ledger.Sum(e => e.ActualCents));
+        Assert.Equal(7m, Assert.Single(ledger, e => e.Unreconciled).ActualCents);
+        Assert.False((await Store.ChargeSliceAsync("lease", [SliceCall("b", 1m, 1m)], Ct)).Applied);
     }
 
     [Fact]
