@@ -218,13 +218,21 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
                 }
 
                 // Not drained in time: the lease stays pending with what it still holds; its TTL settles it conservatively.
-                if (slice.IsDrained)
+                try
                 {
-                    await EndSliceAsync(chain, slice, CancellationToken.None).ConfigureAwait(false);
+                    if (slice.IsDrained)
+                    {
+                        await EndSliceAsync(chain, slice, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await FlushSliceAsync(chain, slice, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
-                else
+                catch (Exception ex)
                 {
-                    await FlushSliceAsync(chain, slice, CancellationToken.None).ConfigureAwait(false);
+                    // The store is gone (the silo is being cut off): the lease is settled like any of a dead silo.
+                    LogTickFailed(ex);
                 }
             }
         }
