@@ -105,6 +105,8 @@ public static class CostOrchestratorServer
             ClusterId = config["cluster-id"],
             ServiceId = config["service-id"],
             PostgresPoolSize = config["postgres-pool-size"],
+            BudgetSlices = config["budget-slices"],
+            SliceMaxCents = config["slice-max-cents"],
             AdminToken = Environment.GetEnvironmentVariable("COSTORCH_ADMIN_TOKEN") is { Length: > 0 } token ? token : config["admin-token"],
             OtlpEndpoint = config[OtlpEnvironment.Endpoint],
             OtlpTracesEndpoint = config[OtlpEnvironment.TracesEndpoint],
@@ -186,6 +188,7 @@ public static class CostOrchestratorServer
                 DataDirectory = Path.GetFullPath(options.DataDirectory),
                 PipelineRunLimits = budgets?.RunLimits() ?? new Dictionary<string, decimal>(),
                 TimeZone = budgets?.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
+                Slices = options.Slices,
             },
             Silo = new SiloSettings
             {

@@ -33,6 +33,29 @@ public sealed record ServerOptions
     /// <summary>Most PostgreSQL connections per pool of this node (flag <c>--postgres-pool-size</c>). Default: 20.</summary>
     public string? PostgresPoolSize { get; init; }
 
+    /// <summary>
+    /// Budget slices on the gateway path (flag <c>--budget-slices on|off</c>). Default: on. Off: every call is decided by
+    /// the governors and written before its answer.
+    /// </summary>
+    public string? BudgetSlices { get; init; }
+
+    /// <summary>The largest budget slice in cents (flag <c>--slice-max-cents</c>). Default: 100.</summary>
+    public string? SliceMaxCents { get; init; }
+
+    /// <summary>Budget slice settings from the flags.</summary>
+    public Core.Budget.SliceOptions Slices
+    {
+        get
+        {
+            var defaults = new Core.Budget.SliceOptions();
+            return defaults with
+            {
+                Enabled = BudgetSlices is null ? defaults.Enabled : BudgetSlices == "on",
+                MaxCents = decimal.TryParse(SliceMaxCents, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var max) ? max : defaults.MaxCents,
+            };
+        }
+    }
+
     /// <summary>The silo port as a number (0: a free port).</summary>
     public int SiloPortNumber => ParsePort(SiloPort) ?? 0;
 
@@ -110,6 +133,17 @@ public sealed record ServerOptions
             }
         }
 
+        if (BudgetSlices is not (null or "on" or "off"))
+        {
+            errors.Add($"--budget-slices: '{BudgetSlices}' is not on or off");
+        }
+
+        if (SliceMaxCents is not null && !(decimal.TryParse(SliceMaxCents, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var maxCents)
+            && maxCents is > 0m and <= 1_000_000m))
+        {
+            errors.Add($"--slice-max-cents: '{SliceMaxCents}' is not a number of cents above 0 and at most 1000000");
+        }
+
         if (AdminToken is { Length: > 0 and < 16 })
         {
             errors.Add("COSTORCH_ADMIN_TOKEN: must be at least 16 characters");
@@ -122,7 +156,7 @@ public sealed record ServerOptions
     public static readonly IReadOnlyList<string> Flags =
     [
         "urls", "data-dir", "storage", "postgres", "config", "node-id", "silo-port", "gateway-port", "cluster-id", "service-id",
-        "postgres-pool-size", "admin-token", "environment",
+        "postgres-pool-size", "budget-slices", "slice-max-cents", "admin-token", "environment",
     ];
 
     /// <summary>Every argument that is not one of <see cref="Flags"/> or a flag's value, one message each.</summary>
