@@ -61,7 +61,7 @@ internal sealed class GovernorBench(BenchOptions options, LedgerCheck checks, Pg
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(options.FigureBound);
         var ct = bound.Token;
-        var name = $"governor, {BenchCluster.NameOf(backend, silos)}, {scopes.Label}, {callers} callers";
+        var name = $"governor, {BenchCluster.NameOf(backend, silos)}, {scopes.Label}, {callers} caller{(callers == 1 ? string.Empty : "s")}";
         await using var cluster = await BenchCluster.StartAsync(backend, silos, options, ct);
         await Parallel.ForEachAsync(scopes.Scopes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (scope, c) => await cluster.LimitAsync(scope, RoomyLimitCents, c));

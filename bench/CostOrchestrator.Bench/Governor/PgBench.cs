@@ -81,7 +81,7 @@ internal sealed partial class PgBench
         {
             "-h", target.Host ?? "127.0.0.1", "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username ?? "postgres",
             "-n", "-M", "prepared", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", Math.Min(clients, 2).ToString(CultureInfo.InvariantCulture),
-            "-T", Math.Max(1, (int)Math.Round(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
+            "-T", Seconds(duration).ToString(CultureInfo.InvariantCulture),
             "-f", script, "-l", $"--log-prefix={logPrefix}", target.Database ?? "postgres",
         })
         {
@@ -114,8 +114,15 @@ internal sealed partial class PgBench
             throw new BenchFailureException($"pgbench ({table}, {clients} clients) exited {process.ExitCode}: {await stderr}");
         }
 
-        var tps = double.Parse(TpsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-        var transactions = long.Parse(ProcessedLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var tpsLine = TpsLine().Match(output);
+        var processedLine = ProcessedLine().Match(output);
+        if (!tpsLine.Success || !processedLine.Success || processedLine.Groups[1].Value == "0")
+        {
+            throw new BenchFailureException($"pgbench ({table}, {clients} clients) measured nothing in {Seconds(duration)} s: {output.ReplaceLineEndings(" ")}");
+        }
+
+        var tps = double.Parse(tpsLine.Groups[1].Value, CultureInfo.InvariantCulture);
+        var transactions = long.Parse(processedLine.Groups[1].Value, CultureInfo.InvariantCulture);
         var latency = Latency.FromMs(ReadLog(logPrefix));
         var after = await TotalSpentAsync(table, cancellationToken);
         if (after - before != transactions)
@@ -125,6 +132,10 @@ internal sealed partial class PgBench
 
         return new PgBenchFigure(scopes.Label, clients, tps, transactions, latency);
     }
+
+    // pgbench's -T includes connecting its clients (64 take most of a second here), and takes whole seconds: at least 3,
+    // so a short development run still measures something.
+    private static int Seconds(TimeSpan duration) => Math.Max(3, (int)Math.Round(duration.TotalSeconds));
 
     private async Task<long> TotalSpentAsync(string table, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Grains.Hosting;
 using CostOrchestrator.Storage.PostgreSql;
+using Npgsql;
 
 namespace CostOrchestrator.Bench.Hosting;
 
@@ -101,5 +102,10 @@ internal sealed class BenchCluster : IAsyncDisposable
         {
             await Nodes[i].DisposeAsync();
         }
+
+        // Orleans' ADO.NET providers open their connections through Npgsql's process-wide pools, one per connection
+        // string: a schema per figure would otherwise leave each figure's idle connections open on the server until
+        // the pools prune them, and a run of twenty figures could reach max_connections.
+        NpgsqlConnection.ClearAllPools();
     }
 }
