@@ -25,6 +25,17 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 240); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; echo "gateway bench: $1 did not come up" >&2; return 1; }
 cpu_ticks() { local sum=0 p; for p in "$@"; do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$sum"; }
+# Waits (at most 15 s) until the processes use less than a sixth of a core: requests wrk abandoned at its deadline are
+# still being served, and would otherwise load the next figure.
+quiesce() {
+  [ $# -eq 0 ] && return 0
+  local before after
+  for _ in $(seq 1 30); do
+    before=$(cpu_ticks "$@"); sleep 0.5; after=$(cpu_ticks "$@")
+    [ $(( (after - before) * 100 / $(getconf CLK_TCK) )) -lt 8 ] && return 0
+  done
+  echo "gateway bench: $* still busy 15 s after the load stopped" >&2
+}
 stop_pids() { local p; for p in "$@"; do kill "$p" 2>/dev/null || true; done; for p in "$@"; do wait "$p" 2>/dev/null || true; done; }
 ADMIN=bench-admin-token-0123456789
 
@@ -86,6 +97,7 @@ run() {
   local url="http://127.0.0.1:${ports[0]}$path" out before after requests
   export BENCH_TOKEN=$token BENCH_MODEL=gpt-bench BENCH_HEADERS=$headers BENCH_PORTS=$spread
   timeout 60 wrk -t"$threads" -c"$conns" -d2s --timeout 10s -s bench/gateway/chat.lua "$url" >/dev/null   # warm-up
+  quiesce "${pids[@]}"
   before=$( [ "${#pids[@]}" -eq 0 ] && echo 0 || cpu_ticks "${pids[@]}")
   out=$(timeout $(( SECONDS_PER + 60 )) wrk -t"$threads" -c"$conns" -d"${SECONDS_PER}s" --timeout 10s --latency -s bench/gateway/chat.lua "$url")
   after=$( [ "${#pids[@]}" -eq 0 ] && echo 0 || cpu_ticks "${pids[@]}")
@@ -95,12 +107,15 @@ run() {
   errors=$(echo "$out" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}'); errors=${errors:-0}
   rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}'); p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  # No request answered within the figure (each took longer than the figure lasted): no percentiles to show.
+  if [ "${requests:-0}" -eq 0 ]; then p50="—"; p99="—"; fi
   cpu=$( [ "${#pids[@]}" -eq 0 ] && echo "—" || python3 -c "print(f'{($after-$before)*1000/$(getconf CLK_TCK)/max($requests,1):.2f}')")
   RPS_OF+=("$name@$c=$rps")
   echo "| $name | $shown | $rps | $p50 | $p99 | $cpu | $non2xx | $errors |" >> "$D/table.md"
   echo "gateway: $name, c=$shown: $rps requests/s, p50 $p50, p99 $p99" >&2
+  quiesce "${pids[@]}"
 }
-rps_of() { local entry; for entry in "${RPS_OF[@]}"; do [ "${entry%%=*}" = "$1@$2" ] && echo "${entry#*=}"; done; }
+rps_of() { local entry; for entry in "${RPS_OF[@]}"; do if [ "${entry%%=*}" = "$1@$2" ]; then echo "${entry#*=}"; fi; done; }
 # A failed check is recorded and the figures go on, so the output shows everything; the script exits 1 at the end.
 FAILED=0
 check() { python3 bench/gateway/check-ledger.py "http://127.0.0.1:${OURS_PORTS[0]}" "$ADMIN" "$1" >> "$D/checks.md" || FAILED=1; }
