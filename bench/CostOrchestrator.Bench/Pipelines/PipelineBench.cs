@@ -94,7 +94,7 @@ internal sealed class PipelineBench(BenchOptions options, LedgerCheck checks, Te
         var one = await ClosedLoop.RunAsync(1, TimeSpan.FromSeconds(options.Seconds / 2), RunOnceAsync, ct);
         var many = await ClosedLoop.RunAsync(Callers, options.Duration, RunOnceAsync, ct);
         log.WriteLine($"{name}: {many.PerSecond:0.0} runs/s at {Callers} callers; one caller: run p50 {one.Latency.P50Ms:0.00} ms, "
-            + $"{one.Latency.MeanMs * 1000 / _pipeline.Steps.Count:0} µs per step, adapter {adapter:0.0} µs");
+            + $"{one.Latency.P50Ms * 1000 / _pipeline.Steps.Count:0} µs per step, adapter {adapter:0.0} µs");
         var check = await checks.VerifyAsync(name, cluster.First, _limited,
             _limited.ToDictionary(s => s, _ => succeeded * RunCostCents, StringComparer.Ordinal), ct);
         return new PipelineFigure(cluster.Name, Callers, many, one, adapter, _pipeline.Steps.Count, check);

@@ -9,8 +9,8 @@ namespace CostOrchestrator.Bench.Pipelines;
 /// </summary>
 internal sealed record PipelineFigure(string Cluster, int Callers, LoadResult Throughput, LoadResult OneCaller, double AdapterMicros, int Steps, LedgerCheckResult Check)
 {
-    /// <summary>One caller's mean wall time per step (the run's, over its steps).</summary>
-    public double StepMicros => OneCaller.Latency.MeanMs * 1000 / Steps;
+    /// <summary>One caller's wall time per step: its median run over the steps (the mean follows whatever else the machine runs).</summary>
+    public double StepMicros => OneCaller.Latency.P50Ms * 1000 / Steps;
 
     /// <summary>What running a step adds to calling its provider directly.</summary>
     public double OverheadMicros => StepMicros - AdapterMicros;

@@ -35,9 +35,10 @@ internal static class MarkdownReport
             md.AppendLine();
             md.AppendLine("Three capabilities, one simulated provider each at a fixed price (1¢, 2¢, 3¢), no cache; runs submitted through the node's "
                 + "pipeline service (admission, then per step: route, reserve, invoke, commit with the journal entry) and awaited to the end. "
-                + "Per-step overhead: one caller's wall time per step minus the same provider call made on the adapter directly.");
+                + "Per-step overhead: one caller's wall time per step (its median run over the 3 steps; the mean is pulled around by "
+                + "other work on a shared machine) minus the same provider call made on the adapter directly.");
             md.AppendLine();
-            md.AppendLine("| cluster | runs/s | callers | run p50, 1 caller | run p99, 1 caller | µs per step, 1 caller | adapter called directly, µs | per-step overhead, µs |");
+            md.AppendLine("| cluster | runs/s | callers | run p50, 1 caller | run p99, 1 caller | µs per step (p50 run / 3) | adapter called directly, µs | per-step overhead, µs |");
             md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var p in pipelines)
             {
@@ -80,20 +81,13 @@ internal static class MarkdownReport
     {
         md.AppendLine("## Governor: reserve + commit, durable acknowledgement");
         md.AppendLine();
-        md.AppendLine("Each call reserves 0.25¢ on a limited scope (chain of one) and commits 0.2¢ through the reservation coordinator; each is answered "
+        md.Append("Each call reserves 0.25¢ on a limited scope (chain of one) and commits 0.2¢ through the reservation coordinator; each is answered "
             + "only after the store's write is durable (SQLite: synchronous=FULL; PostgreSQL: the server below). "
             + "One hot scope: every caller on the same scope. 1,000 scopes: each caller walks all 1,000 from its own starting point. "
             + "Latency is one reserve + commit (two durable writes). "
             + "pgbench (same server, same run, right after ours): `UPDATE hot SET spent = spent + 1 WHERE id = 1 AND spent + 1 <= lim` "
             + "(1,000 rows: a random id), one autocommit transaction per call, `-M prepared`, `-j 2`.");
-        if (governor.PostgresSettings is { } settings)
-        {
-            md.Line($" PostgreSQL: {settings}.");
-        }
-        else
-        {
-            md.AppendLine();
-        }
+        md.AppendLine(governor.PostgresSettings is { } settings ? $" PostgreSQL: {settings}." : string.Empty);
 
         md.AppendLine();
         md.AppendLine("| scopes | callers | embedded ops/s | p50 | p99 | PostgreSQL ops/s | p50 | p99 | pgbench tps | p50 | p99 | PostgreSQL / pgbench |");
