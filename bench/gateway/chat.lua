@@ -8,3 +8,17 @@ for header in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^;]+") do
   local name, value = header:match("^%s*(.-):%s*(.-)%s*$")
   wrk.headers[name] = value
 end
+
+-- BENCH_PORTS="p1,p2,p3": wrk's threads are pointed at these ports on 127.0.0.1 in turn (thread 1 at p1, ...), so one
+-- wrk spreads its connections over the silos of a cluster and reports one latency distribution for all of them.
+local ports = {}
+for port in string.gmatch(os.getenv("BENCH_PORTS") or "", "[^,]+") do
+  table.insert(ports, port)
+end
+if #ports > 0 then
+  local threads = 0
+  function setup(thread)
+    threads = threads + 1
+    thread.addr = wrk.lookup("127.0.0.1", ports[((threads - 1) % #ports) + 1])[1]
+  end
+end
