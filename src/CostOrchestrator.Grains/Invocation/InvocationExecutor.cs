@@ -252,7 +252,9 @@ public sealed partial class InvocationExecutor
             }
             else
             {
-                var reservation = await reservations.ReserveAsync(asked, cancellationToken).ConfigureAwait(false);
+                // Not abandoned half way: a reservation whose write is under way is seen through, then given back below if
+                // the caller has gone meanwhile (else it would sit pending until its TTL charged it).
+                var reservation = await reservations.ReserveAsync(asked, CancellationToken.None).ConfigureAwait(false);
                 if (reservation.Denial is { } denial)
                 {
                     attempt.Denial ??= denial;
@@ -273,13 +275,18 @@ public sealed partial class InvocationExecutor
                     attempt.Notes.Add($"{provider.ProviderId}: overdraft used (priority high)");
                 }
 
-                if (await AdmitToQuotaAsync(provider, reserved.ReservationId, reservations, cancellationToken).ConfigureAwait(false) is { Admitted: false } refused)
+                if (await AdmitToQuotaAsync(provider, reserved.ReservationId, reservations, CancellationToken.None).ConfigureAwait(false) is { Admitted: false } refused)
                 {
                     attempt.QuotaRefusals[provider.ProviderId] = refused.Usage;
                     return null;
                 }
 
                 hold = new AttemptHold(provider, asked.Attribution, reserved, Ticket: null);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    await ReleaseAsync(hold, reservations).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
 
             TagReserved(Cents.RoundUp(worstCase));
@@ -312,7 +319,7 @@ public sealed partial class InvocationExecutor
             }
 
             var latencyMs = _time.GetElapsedTime(started).TotalMilliseconds;
-            await _registry.ReportOutcomeAsync(provider, result.Succeeded, latencyMs, cancellationToken).ConfigureAwait(false);
+            await _registry.ReportOutcomeAsync(provider, result.Succeeded, latencyMs, CancellationToken.None).ConfigureAwait(false);
             _telemetry.RecordProviderCall(provider, result.Succeeded, result.Retryable, latencyMs);
             if (result.Succeeded)
             {
@@ -335,7 +342,8 @@ public sealed partial class InvocationExecutor
                 var journal = journaled
                     ? new JournalEntry { RunId = context.RunId!, StepIndex = context.StepIndex!.Value, Item = context.Item, Invocation = record, Result = result.Result!.Value }
                     : null;
-                await CommitAsync(hold, reservations, actual, result.Usage, journal, cancellationToken).ConfigureAwait(false);
+                // The provider answered: its cost is charged even if the caller has gone since.
+                await CommitAsync(hold, reservations, actual, result.Usage, journal, CancellationToken.None).ConfigureAwait(false);
 
                 if (context.UseCache)
                 {
