@@ -6,7 +6,7 @@ namespace CostOrchestrator.Bench;
 internal sealed record BenchOptions
 {
     /// <summary>Every section, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Sections = ["governor", "pipelines", "invocation"];
+    public static readonly IReadOnlyList<string> Sections = ["governor", "slices", "pipelines", "invocation"];
 
     /// <summary>The bench PostgreSQL (each figure gets a fresh schema on it). Null: SQLite figures only.</summary>
     public string? Postgres { get; init; }

@@ -6,9 +6,9 @@ using CostOrchestrator.Bench.Invocation;
 using CostOrchestrator.Bench.Pipelines;
 using CostOrchestrator.Bench.Report;
 
-// The in-process benchmarks: the governor (reserve + commit) beside pgbench, pipelines, one invocation's overhead.
+// The in-process benchmarks: the governor (reserve + commit) beside pgbench, in-slice decisions, pipelines, one invocation's overhead.
 // Every figure ends with a ledger check; any failed check, or any figure that cannot be measured, exits 1.
-//   CostOrchestrator.Bench [--postgres CS] [--pgbench PATH] [--seconds N] [--out FILE] [--only governor,pipelines,invocation]
+//   CostOrchestrator.Bench [--postgres CS] [--pgbench PATH] [--seconds N] [--out FILE] [--only governor,slices,pipelines,invocation]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var (options, errors) = BenchOptions.Parse(args);
 if (options is null)
@@ -39,6 +39,11 @@ try
             ? await PgBench.CreateAsync(path, options.Postgres!, Path.Combine(options.DataDirectory, "pgbench"), stop.Token)
             : null;
         results = results with { Governor = await new GovernorBench(options, checks, pgbench, log).RunAsync(stop.Token) };
+    }
+
+    if (options.Only.Contains("slices"))
+    {
+        results = results with { Slices = await new CostOrchestrator.Bench.Slices.SliceDecisionBench(options, checks, log).RunAsync(stop.Token) };
     }
 
     if (options.Only.Contains("pipelines"))

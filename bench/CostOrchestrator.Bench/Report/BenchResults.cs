@@ -18,6 +18,9 @@ internal sealed record BenchResults
 
     public InvocationOverheadFigure? Invocation { get; init; }
 
+    /// <summary>In-slice decisions, when measured.</summary>
+    public Slices.SliceDecisionFigure? Slices { get; init; }
+
     public required IReadOnlyList<LedgerCheckResult> Checks { get; init; }
 
     /// <summary>Why the run stopped early, if it did.</summary>

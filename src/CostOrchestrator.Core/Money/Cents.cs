@@ -24,6 +24,9 @@ public static class Cents
     /// <summary>Rounds a cost up to the next micro-cent: a worst case must never be below the true cost.</summary>
     public static decimal RoundUp(decimal cents) => Math.Ceiling(cents * MicrosPerCent) / MicrosPerCent;
 
+    /// <summary>A cost rounded up to whole micro-cents, as a count of them (what <see cref="RoundUp"/> keeps, as an integer).</summary>
+    public static long RoundUpToMicros(decimal cents) => (long)Math.Ceiling(cents * MicrosPerCent);
+
     /// <summary>Rounds to the nearest micro-cent (half away from zero).</summary>
     public static decimal Round(decimal cents) => Math.Round(cents, 6, MidpointRounding.AwayFromZero);
 

@@ -77,8 +77,13 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
             return null;
         }
 
-        var worstCase = Cents.RoundUp(request.AmountCents);
-        var chain = _chains.GetOrAdd(ChainKey(request.Chain), _ => new ChainSlices([.. request.Chain.Distinct(StringComparer.Ordinal)], request.Attribution));
+        var worstCase = Cents.RoundUpToMicros(request.AmountCents);
+        var key = ChainKey(request.Chain);
+        if (!_chains.TryGetValue(key, out var chain))
+        {
+            chain = _chains.GetOrAdd(key, new ChainSlices([.. request.Chain.Distinct(StringComparer.Ordinal)], request.Attribution));
+        }
+
         var now = _time.GetUtcNow();
         for (var tries = 0; tries < 2; tries++)
         {
@@ -88,21 +93,22 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
                 break;
             }
 
-            if (slice.TryTake(worstCase, now))
+            var taken = slice.TryTakeMicros(worstCase, now);
+            if (taken != SliceTake.Refused)
             {
-                if (slice.RemainingCents < slice.GrantedCents / 2 || now >= slice.TakeUntil - Options.Lifetime / 2)
+                if (taken == SliceTake.TakenWantsNext)
                 {
                     // Half used, or half its life gone: have the next slice ready before this one runs out.
-                    StartLease(chain, worstCase, now);
+                    StartLease(chain, Cents.FromMicros(worstCase), now);
                 }
 
-                return new SliceTicket(slice, "slc_" + Guid.NewGuid().ToString("N"), worstCase);
+                return new SliceTicket(slice, worstCase);
             }
 
             chain.Retire(slice);
         }
 
-        StartLease(chain, worstCase, now);
+        StartLease(chain, Cents.FromMicros(worstCase), now);
         return null;
     }
 
@@ -110,13 +116,14 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
     public void Commit(SliceTicket ticket, decimal actualCents, TokenCounts? tokens, ChargeAttribution attribution)
     {
         ArgumentNullException.ThrowIfNull(ticket);
+        var id = Guid.NewGuid().ToString("N");
         var charge = new SliceCharge
         {
-            EntryId = "led_" + Guid.NewGuid().ToString("N"),
-            ReservationId = ticket.ReservationId,
+            EntryId = "led_" + id,
+            ReservationId = "slc_" + id,
             CreatedAt = _time.GetUtcNow(),
             Attribution = attribution,
-            EstimatedCents = ticket.WorstCaseCents,
+            EstimatedCents = Cents.FromMicros(ticket.WorstCaseMicros),
             ActualCents = Cents.RoundUp(actualCents),
             Tokens = tokens,
         };
@@ -132,7 +139,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
     public void Release(SliceTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        ticket.Slice.Release(ticket.WorstCaseCents);
+        ticket.Slice.ReleaseMicros(ticket.WorstCaseMicros);
     }
 
     /// <summary>
@@ -356,7 +363,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
 
     private void StartLease(ChainSlices chain, decimal callCents, DateTimeOffset now)
     {
-        if (now < chain.RetryAt || !chain.TryStartLeasing())
+        if (chain.NextOnItsWay || now < chain.RetryAt || !chain.TryStartLeasing())
         {
             return;
         }
@@ -404,7 +411,8 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
             return;
         }
 
-        var slice = new BudgetSlice(lease.ReservationId, lease.AmountCents, await TakeUntilAsync(chain, _time.GetUtcNow()).ConfigureAwait(false), Options.MaxCalls);
+        var leasedAt = _time.GetUtcNow();
+        var slice = new BudgetSlice(lease.ReservationId, lease.AmountCents, await TakeUntilAsync(chain, leasedAt).ConfigureAwait(false), Options.MaxCalls, leasedAt);
         chain.Add(slice);
         LogLeased(lease.ReservationId, lease.AmountCents, string.Join(",", chain.Scopes));
     }
@@ -485,6 +493,5 @@ public sealed record SliceState(IReadOnlyList<string> Chain, string LeaseId, dec
 
 /// <summary>A call's worst case taken from a budget slice: what its commit or release refers to.</summary>
 /// <param name="Slice">The slice it was taken from.</param>
-/// <param name="ReservationId">The call's own id (in the ledger as its reservation id).</param>
-/// <param name="WorstCaseCents">What it took.</param>
-public sealed record SliceTicket(BudgetSlice Slice, string ReservationId, decimal WorstCaseCents);
+/// <param name="WorstCaseMicros">What it took, in micro-cents.</param>
+public sealed record SliceTicket(BudgetSlice Slice, long WorstCaseMicros);

@@ -12,8 +12,8 @@ internal sealed class ChainSlices(IReadOnlyList<string> scopes, ChargeAttributio
     private readonly Lock _lock = new();
     private readonly List<BudgetSlice> _ended = [];
     private volatile BudgetSlice? _current;
-    private BudgetSlice? _next;
-    private int _leasing;
+    private volatile BudgetSlice? _next;
+    private volatile int _leasing;
     private decimal? _lastUsedCents;
     private DateTimeOffset _retryAt;
 
@@ -86,6 +86,9 @@ internal sealed class ChainSlices(IReadOnlyList<string> scopes, ChargeAttributio
             }
         }
     }
+
+    /// <summary>A next slice is leased or being leased (read without the lock: a hint for the hot path).</summary>
+    public bool NextOnItsWay => _leasing != 0 || _next is not null;
 
     /// <summary>True for the one caller that may lease now (one lease in flight per chain).</summary>
     public bool TryStartLeasing()

@@ -76,7 +76,7 @@ public sealed class BudgetSliceTests
                 }
                 else
                 {
-                    slice.Commit(Charge(worst, worst / 2));
+                    slice.Commit(Charge(worst, CostOrchestrator.Core.Money.Cents.RoundUp(worst / 2)));
                 }
             }
         })).ToList();
