@@ -85,6 +85,7 @@ public sealed class OpenAiGatewayTests(RunningNode node) : IClassFixture<Running
         Assert.NotNull(refused);
         Assert.Equal(402, refused.Status);
         Assert.Contains("team:gateway", refused.Message, StringComparison.Ordinal);
+        await node.FlushSlicesAsync();
         var ledger = await node.Store.GetLedgerAsync(new LedgerQuery { Scope = "team:gateway" }, Ct);
         Assert.Equal(billed, ledger.Sum(e => e.ActualCents));
         Assert.True(ledger.Sum(e => e.ActualCents) <= 4m);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using CostOrchestrator.Abstractions.Budget;
 using System.ClientModel;
 using System.Net.Http.Json;
 using System.Text;
@@ -56,8 +58,39 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
     private static decimal Cost(long input, long cached, long output) =>
         Math.Ceiling(((input - cached) * InputRate + cached * InputRate + output * OutputRate) / 1_000_000m * 1_000_000m) / 1_000_000m;
 
-    private async Task<IReadOnlyList<LedgerEntry>> LedgerAsync() =>
-        (await node.Store.GetLedgerAsync(new LedgerQuery { Scope = "provider:upstream-gpt" }, Ct)).ToList();
+    private async Task<IReadOnlyList<LedgerEntry>> LedgerAsync()
+    {
+        await node.FlushSlicesAsync();
+        return (await node.Store.GetLedgerAsync(new LedgerQuery { Scope = "provider:upstream-gpt" }, Ct)).ToList();
+    }
+
+    [Fact]
+    public async Task ManyCalls_AreDecidedInTheNodesBudgetSlice_AndTheLedgerHasEachOneAtItsUpstreamCost()
+    {
+        var before = await LedgerAsync();
+
+        // The first call takes the governors' path and leases a slice for the chain; the calls after it are decided
+        // on the node, their ledger rows written in batches.
+        var costs = new List<decimal>();
+        for (var i = 0; i < 40; i++)
+        {
+            if (i == 1)
+            {
+                var slices = node.Services.GetRequiredService<CostOrchestrator.Grains.Budget.BudgetSlices>();
+                await Eventually.ReturnsAsync(() => Task.FromResult(slices.Describe()), d => d.Count > 0, Ct);
+            }
+
+            var result = await Chat().CompleteChatAsync([new UserChatMessage($"Sliced {i}?")], new ChatCompletionOptions { MaxOutputTokenCount = 100 }, Ct);
+            Assert.True(result.GetRawResponse().Headers.TryGetValue("X-Cost-Cents", out var cost));
+            costs.Add(decimal.Parse(cost!, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var added = (await LedgerAsync()).ExceptBy(before.Select(e => e.EntryId), e => e.EntryId).ToList();
+        Assert.Equal(40, added.Count);
+        Assert.Equal(costs.Sum(), added.Sum(e => e.ActualCents));
+        Assert.All(added, e => Assert.Equal(Cost(1234, 1000, 56), e.ActualCents));
+        Assert.Contains(added, e => e.ReservationId!.StartsWith("slc_", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task CompleteChat_ThroughTheUpstream_LedgerEqualsTheUpstreamUsage()
@@ -171,6 +204,7 @@ public sealed class OpenAiUpstreamTests(RunningNode node) : IClassFixture<Runnin
         Assert.NotNull(entry);
         Assert.True(entry.ActualCents > 0);
         Assert.True(entry.EstimatedCents >= 2000 * OutputRate / 1_000_000m, "the worst case covered max_tokens");
-        Assert.Equal(0m, (await node.BudgetAsyncOf("global")).Windows[0].ReservedCents);
+        // Nothing of the streamed call is left held (the node's budget slices, leased by other calls, may still be).
+        Assert.Equal(ReservationState.Committed, (await node.Store.GetReservationAsync(entry.ReservationId!, Ct))!.State);
     }
 }

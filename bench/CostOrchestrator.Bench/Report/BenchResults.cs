@@ -19,7 +19,7 @@ internal sealed record BenchResults
     public InvocationOverheadFigure? Invocation { get; init; }
 
     /// <summary>In-slice decisions, when measured.</summary>
-    public Slices.SliceDecisionFigure? Slices { get; init; }
+    public IReadOnlyList<Slices.SliceDecisionFigure>? Slices { get; init; }
 
     public required IReadOnlyList<LedgerCheckResult> Checks { get; init; }
 

@@ -23,10 +23,21 @@ internal sealed class SliceDecisionBench(BenchOptions options, LedgerCheck check
 
     private static readonly ChargeAttribution _attribution = new() { ProviderId = "bench-llm", Capability = "llm-chat" };
 
-    /// <summary>Measures both figures on an embedded node.</summary>
-    public async Task<SliceDecisionFigure> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Measures both figures on an embedded node, and on one silo over PostgreSQL when there is one.</summary>
+    public async Task<IReadOnlyList<SliceDecisionFigure>> RunAsync(CancellationToken cancellationToken)
     {
-        await using var cluster = await BenchCluster.StartAsync(BenchBackend.Sqlite, 1, options, cancellationToken);
+        var figures = new List<SliceDecisionFigure> { await RunAsync(BenchBackend.Sqlite, cancellationToken) };
+        if (options.Postgres is not null)
+        {
+            figures.Add(await RunAsync(BenchBackend.Postgres, cancellationToken));
+        }
+
+        return figures;
+    }
+
+    private async Task<SliceDecisionFigure> RunAsync(BenchBackend backend, CancellationToken cancellationToken)
+    {
+        await using var cluster = await BenchCluster.StartAsync(backend, 1, options, cancellationToken);
         await cluster.LimitAsync(Scope, 1_000_000_000m, cancellationToken);
         var slices = cluster.First.Services.GetRequiredService<BudgetSlices>();
         var request = new ReservationRequest
@@ -53,15 +64,17 @@ internal sealed class SliceDecisionBench(BenchOptions options, LedgerCheck check
         slices.Release(first);
         var threads = Environment.ProcessorCount;
         var decided = await RunThreadsAsync(threads, options.Duration, long.MaxValue, ticket => slices.Release(ticket), slices, request);
-        log.WriteLine($"in-slice decisions: {decided.PerSecond:0}/s on {threads} threads ({decided.Misses} calls found no slice ready)");
+        log.WriteLine($"in-slice decisions, {cluster.Name}: {decided.PerSecond:0}/s on {threads} threads ({decided.Misses} calls found no slice ready)");
 
+        var writing = Stopwatch.StartNew();
         var committed = await RunThreadsAsync(threads, options.Duration, MaxCommits, ticket => slices.Commit(ticket, ActualCents, null, _attribution), slices, request);
-        log.WriteLine($"in-slice decisions + commits: {committed.PerSecond:0}/s ({committed.Count} commits)");
+        log.WriteLine($"in-slice decisions + commits, {cluster.Name}: {committed.PerSecond:0}/s ({committed.Count} commits)");
 
         // Every commit's ledger row written, every lease given back (a slice lives 2 s): then the check.
         var flushing = Stopwatch.StartNew();
         await slices.FlushAsync(cancellationToken);
         var flushedIn = flushing.Elapsed;
+        var rowsPerSecond = committed.Count / writing.Elapsed.TotalSeconds;
         var drain = Stopwatch.StartNew();
         while (slices.Describe().Count > 0)
         {
@@ -73,9 +86,9 @@ internal sealed class SliceDecisionBench(BenchOptions options, LedgerCheck check
             await Task.Delay(50, cancellationToken);
         }
 
-        var check = await checks.VerifyAsync("in-slice decisions", cluster.First, [Scope],
+        var check = await checks.VerifyAsync($"in-slice decisions, {cluster.Name}", cluster.First, [Scope],
             new Dictionary<string, decimal>(StringComparer.Ordinal) { [Scope] = committed.Count * ActualCents }, cancellationToken);
-        return new SliceDecisionFigure(threads, decided.PerSecond, decided.Misses, committed.PerSecond, committed.Count, flushedIn, check.Passed);
+        return new SliceDecisionFigure(cluster.Name, threads, decided.PerSecond, decided.Misses, committed.PerSecond, committed.Count, flushedIn, rowsPerSecond, check.Passed);
     }
 
     // Threads (not tasks: a decision never waits) taking and ending calls until the time or the count is up.
@@ -118,4 +131,6 @@ internal sealed class SliceDecisionBench(BenchOptions options, LedgerCheck check
 }
 
 /// <summary>What <see cref="SliceDecisionBench"/> measured.</summary>
-internal sealed record SliceDecisionFigure(int Threads, double DecisionsPerSecond, long Misses, double CommitsPerSecond, long Commits, TimeSpan LastFlush, bool CheckPassed);
+/// <param name="LedgerRowsPerSecond">Commits over the time from the first commit until every ledger row was written: what the store absorbed.</param>
+internal sealed record SliceDecisionFigure(string Cluster, int Threads, double DecisionsPerSecond, long Misses, double CommitsPerSecond, long Commits, TimeSpan LastFlush,
+    double LedgerRowsPerSecond, bool CheckPassed);

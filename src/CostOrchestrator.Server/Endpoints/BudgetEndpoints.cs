@@ -1,3 +1,4 @@
+using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Storage;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
@@ -13,8 +14,10 @@ public static class BudgetEndpoints
 {
     public static void MapBudgetEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/budgets", async (HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, CancellationToken ct) =>
+        app.MapGet("/v1/budgets", async (HttpContext context, IGrainFactory grains, ICostOrchestratorStore store, BudgetSlices slices, CancellationToken ct) =>
         {
+            // Read-your-writes on this node: calls it decided in its budget slices are charged before the read.
+            await slices.FlushAsync(ct);
             var caller = context.Caller();
             var scopes = (await store.GetPoliciesAsync(ct)).Select(p => p.Scope).Where(caller.CanRead).ToList();
             var budgets = new List<ScopeBudget>(scopes.Count);
@@ -27,8 +30,9 @@ public static class BudgetEndpoints
             return TypedResults.Ok(budgets.OrderByDescending(b => b.Windows.Select(w => w.PctConsumed).DefaultIfEmpty(0m).Max()).ThenBy(b => b.Scope, StringComparer.Ordinal));
         }).RequireCaller();
 
-        app.MapGet("/v1/budgets/{scope}", async (string scope, HttpContext context, IGrainFactory grains, CancellationToken ct) =>
+        app.MapGet("/v1/budgets/{scope}", async (string scope, HttpContext context, IGrainFactory grains, BudgetSlices slices, CancellationToken ct) =>
         {
+            await slices.FlushAsync(ct);
             if (!ScopeChain.IsValid(scope))
             {
                 return Problems.Invalid("scope", ScopeChain.FormText);

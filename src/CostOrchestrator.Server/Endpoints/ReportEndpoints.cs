@@ -1,3 +1,4 @@
+using CostOrchestrator.Grains.Budget;
 using CostOrchestrator.Grains.Hosting;
 using System.Globalization;
 using System.Text;
@@ -49,8 +50,10 @@ public static class ReportEndpoints
     public static void MapReportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/reports/spend", async (string? group_by, string? bucket, string? from, string? to, string? format,
-            HttpContext context, ICostOrchestratorStore store, NodeOptions nodeOptions, TimeProvider time, CancellationToken ct) =>
+            HttpContext context, ICostOrchestratorStore store, NodeOptions nodeOptions, TimeProvider time, BudgetSlices slices, CancellationToken ct) =>
         {
+            // Read-your-writes on this node: calls it decided in its budget slices are in the ledger before the report.
+            await slices.FlushAsync(ct);
             if (!_groupings.TryGetValue(group_by ?? "capability", out var grouping))
             {
                 return Problems.Invalid("group_by", "must be capability, provider, scope or pipeline");

@@ -16,7 +16,11 @@ public sealed class RequestHeaderTests(RunningNode node) : IClassFixture<Running
 
     private const string Chat = """{ "model": "auto", "messages": [ { "role": "user", "content": "hi" } ] }""";
 
-    private async Task<int> LedgerCountAsync() => (await node.Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count;
+    private async Task<int> LedgerCountAsync()
+    {
+        await node.FlushSlicesAsync();
+        return (await node.Store.GetLedgerAsync(new LedgerQuery(), Ct)).Count;
+    }
 
     private static HttpRequestMessage Post(string path, string body, params (string Name, string Value)[] headers)
     {
