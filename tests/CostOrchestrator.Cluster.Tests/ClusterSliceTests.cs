@@ -20,15 +20,7 @@ public sealed class ClusterSliceTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static InvocationContext Call(int i) => new()
-    {
-        Capability = "llm-chat",
-        Inputs = JsonSerializer.SerializeToElement(new { prompt = "hello" }),
-        UseCache = false,
-        IdempotencyPrefix = $"cluster-slices/{i}",
-        Scopes = new PipelineScopes { Team = "a" },
-        MayUseSlice = true,
-    };
+    private static InvocationContext Call(int i) => SlicedCalls.Call("cluster-slices", i);
 
     // Calls on one node; a call cut off by its silo's death has no known outcome (null).
     private static Task<InvocationOutcome?[]> CallAsync(CostOrchestratorNode node, int from, int count, bool mayDie = false)

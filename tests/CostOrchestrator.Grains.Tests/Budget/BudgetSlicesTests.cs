@@ -17,15 +17,7 @@ public sealed class BudgetSlicesTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static InvocationContext Call(int i) => new()
-    {
-        Capability = "llm-chat",
-        Inputs = JsonSerializer.SerializeToElement(new { prompt = "hello" }),
-        UseCache = false,
-        IdempotencyPrefix = $"slices/{i}",
-        Scopes = new PipelineScopes { Team = "a" },
-        MayUseSlice = true,
-    };
+    private static InvocationContext Call(int i) => SlicedCalls.Call("slices", i);
 
     private static async Task<(CostOrchestratorNode Node, ManualTimeProvider Clock)> StartAsync(TempDirectory dir, decimal limit)
     {
