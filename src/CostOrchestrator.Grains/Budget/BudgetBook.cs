@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using CostOrchestrator.Abstractions.Budget;
 using CostOrchestrator.Core.Budget;
@@ -19,7 +18,7 @@ public sealed class BudgetBook
     // Chains read recently; a bound on how many, since a key's scopes name the chain.
     private const int RecentChainsKept = 10_000;
 
-    private readonly ConcurrentDictionary<string, RecentChain> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RecentChain> _recent = new(StringComparer.Ordinal);
     private long _generation;
 
     private readonly IBudgetStore _store;
@@ -72,21 +71,26 @@ public sealed class BudgetBook
 
         var key = string.Join('\n', chain.Prepend(priority.ToString()));
         var generation = Interlocked.Read(ref _generation);
-        if (_recent.TryGetValue(key, out var recent) && recent.Generation == generation && TimeProvider.System.GetElapsedTime(recent.ReadAt) < _options.RefreshInterval)
+        RecentChain? recent;
+        lock (_recent)
         {
-            return recent.Budget;
+            // One reading in flight per chain: the callers that find it stale together all wait for the same read,
+            // rather than each sending its own (a burst of them would queue on the store's connections).
+            if (!_recent.TryGetValue(key, out recent) || recent.Generation != generation
+                || TimeProvider.System.GetElapsedTime(recent.ReadAt) >= _options.RefreshInterval || recent.Reading.IsFaulted || recent.Reading.IsCanceled)
+            {
+                if (_recent.Count >= RecentChainsKept)
+                {
+                    _recent.Clear();
+                }
+
+                // The generation is taken before the read: a write landing during it leaves the reading already stale.
+                recent = new RecentChain(ReadChainAsync(chain, priority, CancellationToken.None), generation, TimeProvider.System.GetTimestamp());
+                _recent[key] = recent;
+            }
         }
 
-        // The generation is taken before the read: a write landing during it leaves the reading already stale.
-        var readAt = TimeProvider.System.GetTimestamp();
-        var budget = await ReadChainAsync(chain, priority, cancellationToken).ConfigureAwait(false);
-        if (_recent.Count >= RecentChainsKept)
-        {
-            _recent.Clear();
-        }
-
-        _recent[key] = new RecentChain(budget, generation, readAt);
-        return budget;
+        return await recent.Reading.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ChainBudget> ReadChainAsync(IReadOnlyList<string> chain, Priority priority, CancellationToken cancellationToken)
@@ -119,7 +123,7 @@ public sealed class BudgetBook
         return new ChainBudget { Scopes = scopes, Status = status, StatusScope = statusScope, HeadroomCents = headroom, HeadroomScope = headroomScope };
     }
 
-    private sealed record RecentChain(ChainBudget Budget, long Generation, long ReadAt);
+    private sealed record RecentChain(Task<ChainBudget> Reading, long Generation, long ReadAt);
 
     private ScopeBudget Describe(string scope, BudgetPolicy? policy, Dictionary<SpendKey, SpendRow> spend, DateTimeOffset now)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using CostOrchestrator.Abstractions.Security;
@@ -20,7 +19,7 @@ public sealed class ApiKeyService(ServerOptions options, TimeProvider time)
     /// <summary>How long a live key found in the store is trusted without reading it again.</summary>
     public static readonly TimeSpan KnownFor = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<string, (ApiKey Key, long ReadAt)> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Task<ApiKey?> Lookup, long ReadAt)> _known = new(StringComparer.Ordinal);
 
     /// <summary>The caller behind an <c>Authorization: Bearer</c> header (or <c>X-Api-Key</c>).</summary>
     public async Task<Caller> AuthenticateAsync(HttpRequest request, IApiKeyStore store, CancellationToken cancellationToken)
@@ -43,20 +42,34 @@ public sealed class ApiKeyService(ServerOptions options, TimeProvider time)
         }
 
         var hash = Hash(presented);
-        if (_known.TryGetValue(hash, out var known) && TimeProvider.System.GetElapsedTime(known.ReadAt) < KnownFor)
+        Task<ApiKey?> lookup;
+        lock (_known)
         {
-            return new Caller { Key = known.Key };
+            // One store read in flight per secret: the callers that find it stale together wait for the same read.
+            if (!_known.TryGetValue(hash, out var known) || TimeProvider.System.GetElapsedTime(known.ReadAt) >= KnownFor || known.Lookup.IsFaulted || known.Lookup.IsCanceled)
+            {
+                known = (store.FindApiKeyAsync(hash, CancellationToken.None), TimeProvider.System.GetTimestamp());
+                _known[hash] = known;
+            }
+
+            lookup = known.Lookup;
         }
 
-        // Only live keys are remembered: an unknown secret is read every time (and nothing grows with guesses).
-        var key = await store.FindApiKeyAsync(hash, cancellationToken).ConfigureAwait(false);
+        var key = await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (key is null)
         {
-            _known.TryRemove(hash, out _);
+            // Only live keys are remembered: an unknown secret is read every time (and nothing grows with guesses).
+            lock (_known)
+            {
+                if (_known.TryGetValue(hash, out var known) && known.Lookup == lookup)
+                {
+                    _known.Remove(hash);
+                }
+            }
+
             return Caller.Anonymous;
         }
 
-        _known[hash] = (key, TimeProvider.System.GetTimestamp());
         return new Caller { Key = key };
     }
 
@@ -65,9 +78,10 @@ public sealed class ApiKeyService(ServerOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(store);
         var revoked = await store.RevokeApiKeyAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        foreach (var entry in _known.Where(e => e.Value.Key.KeyId == keyId))
+        lock (_known)
         {
-            _known.TryRemove(entry);
+            // Forget every remembered lookup: the revoked key's (a lookup still in flight is forgotten too).
+            _known.Clear();
         }
 
         return revoked;
