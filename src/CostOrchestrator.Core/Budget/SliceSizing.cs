@@ -26,8 +26,10 @@ public static class SliceSizing
             return 0m;
         }
 
-        // Adapt to demand: twice what the last slice used (the first: four times the floor), at least the floor, at most the cap.
-        var wanted = Math.Min(options.MaxCents, previousUsedCents is { } used ? Math.Max(floor, 2m * used) : floor * 4m);
+        // Adapt to demand: twice what the last slice used, at least the floor, at most the cap. The first is the cap: a
+        // chain that starts busy would otherwise run through many small slices (and the exact path between them)
+        // before its slices grew to its traffic; the head-room share below still bounds it.
+        var wanted = Math.Min(options.MaxCents, previousUsedCents is { } used ? Math.Max(floor, 2m * used) : options.MaxCents);
         foreach (var headroom in headrooms)
         {
             if (headroom is { } room)
@@ -65,6 +67,9 @@ public sealed record SliceOptions
 
     /// <summary>Committed calls are charged in the store (ledger rows in one transaction) at least this often.</summary>
     public TimeSpan FlushEvery { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a call that finds its chain between slices waits for the lease on its way before taking the exact path.</summary>
+    public TimeSpan WaitForLease { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How long a chain waits after a refused lease (head-room too small) before asking again.</summary>
     public TimeSpan RetryAfterRefusal { get; init; } = TimeSpan.FromSeconds(1);

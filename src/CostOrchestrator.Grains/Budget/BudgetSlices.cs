@@ -112,6 +112,35 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
         return null;
     }
 
+    /// <summary>
+    /// <see cref="TryTake"/>, but a call that finds its chain between slices while the next lease is on its way waits for
+    /// it (at most <see cref="SliceOptions.WaitForLease"/>) instead of going to the governors: under load, every call in
+    /// flight would otherwise take the exact path at once, queue the lease behind them, and keep the chain off its slice.
+    /// </summary>
+    public async ValueTask<SliceTicket?> TakeAsync(ReservationRequest request, CancellationToken cancellationToken)
+    {
+        if (TryTake(request) is { } ticket)
+        {
+            return ticket;
+        }
+
+        if (!Options.Enabled || _loop is null || request.Priority == Priority.High || _chains.GetValueOrDefault(ChainKey(request.Chain))?.Leasing is not { IsCompleted: false } leasing)
+        {
+            return null;
+        }
+
+        try
+        {
+            await leasing.WaitAsync(Options.WaitForLease, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+
+        return TryTake(request);
+    }
+
     /// <summary>The call taken with <paramref name="ticket"/> cost <paramref name="actualCents"/>: recorded, charged in the next flush.</summary>
     public void Commit(SliceTicket ticket, decimal actualCents, TokenCounts? tokens, ChargeAttribution attribution)
     {
@@ -368,7 +397,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
             return;
         }
 
-        _ = Task.Run(async () =>
+        chain.Leasing = Task.Run(async () =>
         {
             try
             {

@@ -23,6 +23,9 @@ internal sealed class ChainSlices(IReadOnlyList<string> scopes, ChargeAttributio
     /// <summary>What the chain's leases are attributed to (the first call's provider and capability).</summary>
     public ChargeAttribution Attribution { get; } = attribution with { RunId = null, Step = null };
 
+    /// <summary>The lease being asked for (or the last one asked for): calls between slices wait for it.</summary>
+    public Task? Leasing { get; set; }
+
     /// <summary>Serialises writes of this chain's charges.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 

@@ -246,7 +246,7 @@ public sealed partial class InvocationExecutor
 
             // The lean path: the worst case taken from this silo's slice of the chain, no grain call, no store write. A
             // subscription's quota is admitted call by call by its grain, so those calls take the governors' path.
-            if (context.MayUseSlice && !journaled && MonthlyQuota.Of(provider) is null && _slices.TryTake(asked) is { } ticket)
+            if (context.MayUseSlice && !journaled && MonthlyQuota.Of(provider) is null && await _slices.TakeAsync(asked, cancellationToken).ConfigureAwait(false) is { } ticket)
             {
                 hold = new AttemptHold(provider, asked.Attribution, Reservation: null, ticket);
             }

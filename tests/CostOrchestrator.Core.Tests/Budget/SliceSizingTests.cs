@@ -16,7 +16,7 @@ public sealed class SliceSizingTests
     [Fact]
     public void Grant_AdaptsToWhatThePreviousSliceUsed()
     {
-        Assert.Equal(64m, SliceSizing.Grant(1m, previousUsedCents: null, [null], Options));   // first: 4 × the floor of 16 calls
+        Assert.Equal(100m, SliceSizing.Grant(1m, previousUsedCents: null, [null], Options));  // first: the cap
         Assert.Equal(16m, SliceSizing.Grant(1m, previousUsedCents: 2m, [null], Options));     // little used: the floor
         Assert.Equal(60m, SliceSizing.Grant(1m, previousUsedCents: 30m, [null], Options));    // twice what was used
     }
@@ -26,7 +26,7 @@ public sealed class SliceSizingTests
     {
         // 16 calls of 1¢ need 16¢; a sixteenth of 255¢ of head-room is less.
         Assert.Equal(0m, SliceSizing.Grant(1m, null, [255m], Options));
-        Assert.Equal(16m, SliceSizing.Grant(1m, null, [256m], Options));
+        Assert.Equal(16m, SliceSizing.Grant(1m, null, [256m], Options)); // a sixteenth of the head-room: just the floor
         Assert.Equal(0m, SliceSizing.Grant(0m, null, [1_000m], Options)); // free calls need no slice
     }
 }
