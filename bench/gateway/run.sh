@@ -168,10 +168,10 @@ echo "requests/s and the latency percentiles cover all three; connections are ro
 echo "goes to the first silo only. CPU is the three server processes' together. Other targets: wrk -t2 (-t1 at concurrency 1)."
 echo
 echo "Ledger check after each of our figures, through the node's HTTP API (GET /v1/budgets with the admin token; GET"
-echo "/v1/reports/spend?group_by=scope for the ledger): every limited scope's spent equals its ledger total and spent (and"
+echo "/v1/reports/spend?group_by=scope for the ledger, summed in 5-second spans): every limited scope's spent equals its ledger total and spent (and"
 echo "spent + reserved) ≤ limit; a mismatch fails the bench. Sums are over the scopes; the checks are cumulative over a node's"
-echo "figures. \"reserved\" is what is still held 5 s after wrk stopped: wrk drops its connections at the deadline with requests"
-echo "in flight, and an aborted request can leave its reservation pending until the reservation TTL settles it as spent."
+echo "figures. \"reserved\" is what is still held 5 s after wrk stopped: budget slices' leases until their slices end (2 s), and"
+echo "reservations of requests wrk cut off at its deadline until they are released."
 echo
 echo "| figure | limited scopes | ledger entries | governors' spent ¢ | ledger ¢ | reserved ¢ | highest spent / limit | result |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
