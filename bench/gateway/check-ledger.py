@@ -3,9 +3,8 @@
 the ledger's cost charged to it (GET /v1/reports/spend?group_by=scope), and spent (and spent + reserved) <= limit.
 Prints one markdown row; exits 1 on any mismatch.
 
-What is still reserved is reported, not failed: wrk stops at its deadline with requests in flight and drops their
-connections, and a request aborted that way can leave its reservation pending until the reservation TTL settles it
-(conservatively, as spent at the worst case, flagged unreconciled). That holds head-room; it cannot overspend.
+What is still reserved is reported, not failed: budget slices' leases stay reserved until their slices end (2 s after
+they were leased), and requests wrk cut off at its deadline are released a moment later. Held head-room cannot overspend.
    check-ledger.py BASE_URL ADMIN_TOKEN FIGURE"""
 import datetime
 import json
