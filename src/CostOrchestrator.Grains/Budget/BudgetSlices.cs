@@ -302,7 +302,9 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        foreach (var (key, chain) in _chains)
+        // Chains are kept once used (one small object per scope chain seen on this silo): dropping an idle one could race
+        // a call that just found it and leases on it, leaving a lease no tick would ever give back.
+        foreach (var chain in _chains.Values)
         {
             if (chain.Current is { } current && now >= current.TakeUntil)
             {
@@ -321,10 +323,6 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
                 }
             }
 
-            if (chain.IsIdle && now - chain.LastLeasedAt > Options.Lifetime * 4)
-            {
-                _chains.TryRemove(new KeyValuePair<string, ChainSlices>(key, chain));
-            }
         }
     }
 

@@ -63,9 +63,6 @@ internal sealed class ChainSlices(IReadOnlyList<string> scopes, ChargeAttributio
         }
     }
 
-    /// <summary>When a slice was last leased.</summary>
-    public DateTimeOffset LastLeasedAt { get; private set; } = DateTimeOffset.MinValue;
-
     /// <summary>What the last slice that ended used (held and charged): the next lease is sized from it.</summary>
     public decimal? LastUsedCents
     {
@@ -74,18 +71,6 @@ internal sealed class ChainSlices(IReadOnlyList<string> scopes, ChargeAttributio
             lock (_lock)
             {
                 return _lastUsedCents;
-            }
-        }
-    }
-
-    /// <summary>True when the chain has no slice at all.</summary>
-    public bool IsIdle
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current is null && _next is null && _ended.Count == 0 && _leasing == 0;
             }
         }
     }
@@ -122,7 +107,6 @@ internal sealed class ChainSlices(IReadOnlyList<string> scopes, ChargeAttributio
     {
         lock (_lock)
         {
-            LastLeasedAt = DateTimeOffset.UtcNow;
             if (_current is null || _current.IsClosed)
             {
                 if (_current is not null)
