@@ -198,7 +198,7 @@ public sealed partial class PostgreSqlStore
         }
         else
         {
-            await InsertLedgerAsync(tx, BudgetRecords.Committed(reservation, actualCents, tokens, now), ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, [BudgetRecords.Committed(reservation, actualCents, tokens, now)], ct).ConfigureAwait(false);
         }
 
         if (journal is not null)
@@ -237,7 +237,7 @@ public sealed partial class PostgreSqlStore
             var after = before + charges.Sum(c => c.ActualCents);
             await ApplySpendAsync(tx, BudgetRecords.OnSliceCharge(f.Targets, f.Reservation.AmountCents, before, after), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET actual = @x WHERE reservation_id = @id", ct, Bigint("x", Cents.ToMicros(after)), Text("id", leaseId)).ConfigureAwait(false);
-            await InsertLedgerBatchAsync(tx, [.. BudgetRecords.SliceEntries(f.Reservation, charges)], f.Reservation.Chain, ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, [.. BudgetRecords.SliceEntries(f.Reservation, charges)], ct).ConfigureAwait(false);
             return (new ReservationChange { Reservation = f.Reservation with { ActualCents = after }, Applied = true }, true);
         }, cancellationToken);
     }
@@ -292,7 +292,7 @@ public sealed partial class PostgreSqlStore
             var settled = new List<Reservation>(expired.Count);
             foreach (var (reservation, _) in expired)
             {
-                await InsertLedgerAsync(tx, BudgetRecords.Settled(reservation, now), ct).ConfigureAwait(false);
+                await InsertLedgerAsync(tx, [BudgetRecords.Settled(reservation, now)], ct).ConfigureAwait(false);
                 settled.Add(reservation with { State = ReservationState.Unreconciled });
             }
 
@@ -305,7 +305,7 @@ public sealed partial class PostgreSqlStore
         ArgumentNullException.ThrowIfNull(entry);
         return TransactionAsync(async (tx, ct) =>
         {
-            await InsertLedgerAsync(tx, entry, ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, [entry], ct).ConfigureAwait(false);
             return (true, true);
         }, cancellationToken);
     }
@@ -562,29 +562,22 @@ public sealed partial class PostgreSqlStore
         };
     }
 
-    // Many entries of one chain in two statements (a slice's flush): one round trip, not one per entry.
-    private static async Task InsertLedgerBatchAsync(NpgsqlTransaction tx, IReadOnlyList<LedgerEntry> entries, IReadOnlyList<string> chain, CancellationToken ct) =>
+    // Every ledger write, one entry or a slice's flush of thousands: two statements, one round trip, not one per entry.
+    private static async Task InsertLedgerAsync(NpgsqlTransaction tx, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
+    {
+        static NpgsqlParameter Bigints(string name, IEnumerable<long> values) => Typed(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint, values.ToArray());
+        static NpgsqlParameter Bools(string name, IEnumerable<bool> values) => Typed(name, NpgsqlDbType.Array | NpgsqlDbType.Boolean, values.ToArray());
         await ExecuteAsync(tx,
             "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
-            "SELECT e.id, e.res, e.t, e.run, e.e, e.a, 0, false, false, false, @c, e.attr::jsonb, e.tok::jsonb " +
-            "FROM unnest(@ids, @res, @t, @run, @e, @a, @attr, @tok) AS e(id, res, t, run, e, a, attr, tok);" +
-            "INSERT INTO ledger_scopes (scope, entry_id) SELECT s.scope, e.id FROM (SELECT DISTINCT unnest(@scopes) AS scope) s CROSS JOIN unnest(@ids) AS e(id)", ct,
+            "SELECT e.id, e.res, e.t, e.run, e.e, e.a, e.s, e.h, e.o, e.u, e.c::jsonb, e.attr::jsonb, e.tok::jsonb " +
+            "FROM unnest(@ids, @res, @t, @run, @e, @a, @s, @h, @o, @u, @c, @attr, @tok) AS e(id, res, t, run, e, a, s, h, o, u, c, attr, tok);" +
+            "INSERT INTO ledger_scopes (scope, entry_id) SELECT DISTINCT scope, e.id FROM unnest(@ids, @c) AS e(id, c), jsonb_array_elements_text(e.c::jsonb) AS scope", ct,
             TextArray("ids", [.. entries.Select(e => e.EntryId)]), TextArray("res", [.. entries.Select(e => e.ReservationId!)]),
             TimeArray("t", [.. entries.Select(e => e.CreatedAt)]), TextArray("run", [.. entries.Select(e => e.Attribution.RunId!)]),
-            Typed("e", NpgsqlDbType.Array | NpgsqlDbType.Bigint, entries.Select(e => Cents.ToMicros(e.EstimatedCents)).ToArray()),
-            Typed("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint, entries.Select(e => Cents.ToMicros(e.ActualCents)).ToArray()),
-            TextArray("attr", [.. entries.Select(e => StoreJson.Write(e.Attribution))]),
-            TextArray("tok", [.. entries.Select(e => e.Tokens is null ? null! : StoreJson.Write(e.Tokens))]),
-            Jsonb("c", StoreJson.Write(chain)), TextArray("scopes", [.. chain])).ConfigureAwait(false);
-
-    private static async Task InsertLedgerAsync(NpgsqlTransaction tx, LedgerEntry entry, CancellationToken ct) =>
-        await ExecuteAsync(tx,
-            "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
-            "VALUES (@id, @res, @t, @run, @e, @a, @s, @h, @o, @u, @c, @attr, @tok);" +
-            "INSERT INTO ledger_scopes (scope, entry_id) SELECT DISTINCT scope, @id FROM unnest(@scopes) AS scope", ct,
-            Text("id", entry.EntryId), Text("res", entry.ReservationId), Time("t", entry.CreatedAt), Text("run", entry.Attribution.RunId),
-            Bigint("e", Cents.ToMicros(entry.EstimatedCents)), Bigint("a", Cents.ToMicros(entry.ActualCents)), Bigint("s", Cents.ToMicros(entry.SavedCents)),
-            Bool("h", entry.CacheHit), Bool("o", entry.Overdraft), Bool("u", entry.Unreconciled),
-            Jsonb("c", StoreJson.Write(entry.Chain)), Jsonb("attr", StoreJson.Write(entry.Attribution)), Jsonb("tok", entry.Tokens is null ? null : StoreJson.Write(entry.Tokens)),
-            TextArray("scopes", [.. entry.Chain])).ConfigureAwait(false);
+            Bigints("e", entries.Select(e => Cents.ToMicros(e.EstimatedCents))), Bigints("a", entries.Select(e => Cents.ToMicros(e.ActualCents))),
+            Bigints("s", entries.Select(e => Cents.ToMicros(e.SavedCents))),
+            Bools("h", entries.Select(e => e.CacheHit)), Bools("o", entries.Select(e => e.Overdraft)), Bools("u", entries.Select(e => e.Unreconciled)),
+            TextArray("c", [.. entries.Select(e => StoreJson.Write(e.Chain))]), TextArray("attr", [.. entries.Select(e => StoreJson.Write(e.Attribution))]),
+            TextArray("tok", [.. entries.Select(e => e.Tokens is null ? null! : StoreJson.Write(e.Tokens))])).ConfigureAwait(false);
+    }
 }

@@ -205,7 +205,7 @@ public sealed partial class SqliteStore
         }
         else
         {
-            await InsertLedgerAsync(tx, BudgetRecords.Committed(reservation, actualCents, tokens, now), ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, [BudgetRecords.Committed(reservation, actualCents, tokens, now)], ct).ConfigureAwait(false);
         }
 
         if (journal is not null)
@@ -239,7 +239,7 @@ public sealed partial class SqliteStore
             var after = before + charges.Sum(c => c.ActualCents);
             await ApplySpendAsync(tx, BudgetRecords.OnSliceCharge(f.Targets, f.Reservation.AmountCents, before, after), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET actual = $x WHERE reservation_id = $id", ct, ("$x", Cents.ToMicros(after)), ("$id", leaseId)).ConfigureAwait(false);
-            await InsertLedgerBatchAsync(tx, [.. BudgetRecords.SliceEntries(f.Reservation, charges)], ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, [.. BudgetRecords.SliceEntries(f.Reservation, charges)], ct).ConfigureAwait(false);
 
             return (new ReservationChange { Reservation = f.Reservation with { ActualCents = after }, Applied = true }, true);
         }, cancellationToken);
@@ -289,7 +289,7 @@ public sealed partial class SqliteStore
                 await ApplySpendAsync(tx, BudgetRecords.OnSettle(targets, BudgetRecords.OutstandingMicros(reservation)), ct).ConfigureAwait(false);
 
                 await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = $id", ct, ("$id", reservation.ReservationId)).ConfigureAwait(false);
-                await InsertLedgerAsync(tx, BudgetRecords.Settled(reservation, now), ct).ConfigureAwait(false);
+                await InsertLedgerAsync(tx, [BudgetRecords.Settled(reservation, now)], ct).ConfigureAwait(false);
                 settled.Add(reservation with { State = ReservationState.Unreconciled });
             }
 
@@ -302,7 +302,7 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(entry);
         return TransactionAsync(async (tx, ct) =>
         {
-            await InsertLedgerAsync(tx, entry, ct).ConfigureAwait(false);
+            await InsertLedgerAsync(tx, [entry], ct).ConfigureAwait(false);
             return (true, true);
         }, cancellationToken);
     }
@@ -390,13 +390,15 @@ public sealed partial class SqliteStore
         return rows.Count == 0 ? new SpendRow(key, 0m, 0m) : rows[0];
     }
 
-    // A slice's flush: one prepared statement per table, re-run with each entry's values (not prepared once per row).
-    private async Task InsertLedgerBatchAsync(SqliteTransaction tx, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
+    // Every ledger write, one entry or a slice's flush of thousands: one prepared statement per table, re-run with each
+    // entry's values (not prepared once per row).
+    private async Task InsertLedgerAsync(SqliteTransaction tx, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
     {
         await using var ledger = Command(
             "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
-            "VALUES ($id, $res, $t, $run, $e, $a, 0, 0, 0, 0, $c, $attr, $tok)", tx,
-            ("$id", null), ("$res", null), ("$t", null), ("$run", null), ("$e", null), ("$a", null), ("$c", null), ("$attr", null), ("$tok", null));
+            "VALUES ($id, $res, $t, $run, $e, $a, $s, $h, $o, $u, $c, $attr, $tok)", tx,
+            ("$id", null), ("$res", null), ("$t", null), ("$run", null), ("$e", null), ("$a", null), ("$s", null), ("$h", null), ("$o", null), ("$u", null),
+            ("$c", null), ("$attr", null), ("$tok", null));
         await using var scopes = Command("INSERT INTO ledger_scopes (scope, entry_id) VALUES ($s, $id)", tx, ("$s", null), ("$id", null));
         foreach (var entry in entries)
         {
@@ -407,6 +409,10 @@ public sealed partial class SqliteStore
             values["$run"].Value = entry.Attribution.RunId ?? (object)DBNull.Value;
             values["$e"].Value = Cents.ToMicros(entry.EstimatedCents);
             values["$a"].Value = Cents.ToMicros(entry.ActualCents);
+            values["$s"].Value = Cents.ToMicros(entry.SavedCents);
+            values["$h"].Value = entry.CacheHit ? 1 : 0;
+            values["$o"].Value = entry.Overdraft ? 1 : 0;
+            values["$u"].Value = entry.Unreconciled ? 1 : 0;
             values["$c"].Value = StoreJson.Write(entry.Chain);
             values["$attr"].Value = StoreJson.Write(entry.Attribution);
             values["$tok"].Value = entry.Tokens is null ? DBNull.Value : StoreJson.Write(entry.Tokens);
@@ -417,21 +423,6 @@ public sealed partial class SqliteStore
                 scopes.Parameters["$id"].Value = entry.EntryId;
                 await scopes.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-        }
-    }
-
-    private async Task InsertLedgerAsync(SqliteTransaction tx, LedgerEntry entry, CancellationToken ct)
-    {
-        await ExecuteAsync(tx,
-            "INSERT INTO ledger (entry_id, reservation_id, created_at, run_id, estimated, actual, saved, cache_hit, overdraft, unreconciled, chain, attribution, tokens) " +
-            "VALUES ($id, $res, $t, $run, $e, $a, $s, $h, $o, $u, $c, $attr, $tok)", ct,
-            ("$id", entry.EntryId), ("$res", entry.ReservationId), ("$t", StoreTime.ToMicros(entry.CreatedAt)), ("$run", entry.Attribution.RunId),
-            ("$e", Cents.ToMicros(entry.EstimatedCents)), ("$a", Cents.ToMicros(entry.ActualCents)), ("$s", Cents.ToMicros(entry.SavedCents)),
-            ("$h", entry.CacheHit ? 1 : 0), ("$o", entry.Overdraft ? 1 : 0), ("$u", entry.Unreconciled ? 1 : 0),
-            ("$c", StoreJson.Write(entry.Chain)), ("$attr", StoreJson.Write(entry.Attribution)), ("$tok", entry.Tokens is null ? null : StoreJson.Write(entry.Tokens))).ConfigureAwait(false);
-        foreach (var scope in entry.Chain.Distinct(StringComparer.Ordinal))
-        {
-            await ExecuteAsync(tx, "INSERT INTO ledger_scopes (scope, entry_id) VALUES ($s, $id)", ct, ("$s", scope), ("$id", entry.EntryId)).ConfigureAwait(false);
         }
     }
 }
