@@ -289,14 +289,8 @@ public sealed partial class PostgreSqlStore
             await ApplySpendAsync(tx, expired.SelectMany(e => BudgetRecords.OnSettle(e.Targets, BudgetRecords.OutstandingMicros(e.Reservation))), ct).ConfigureAwait(false);
             await ExecuteAsync(tx, "UPDATE reservations SET state = 'unreconciled' WHERE reservation_id = ANY(@ids)", ct,
                 TextArray("ids", [.. expired.Select(e => e.Reservation.ReservationId)])).ConfigureAwait(false);
-            var settled = new List<Reservation>(expired.Count);
-            foreach (var (reservation, _) in expired)
-            {
-                await InsertLedgerAsync(tx, [BudgetRecords.Settled(reservation, now)], ct).ConfigureAwait(false);
-                settled.Add(reservation with { State = ReservationState.Unreconciled });
-            }
-
-            return (settled, true);
+            await InsertLedgerAsync(tx, [.. expired.Select(e => BudgetRecords.Settled(e.Reservation, now))], ct).ConfigureAwait(false);
+            return ([.. expired.Select(e => e.Reservation with { State = ReservationState.Unreconciled })], true);
         }, cancellationToken);
 
     /// <inheritdoc />
