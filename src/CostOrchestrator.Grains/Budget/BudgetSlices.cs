@@ -72,7 +72,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
     public SliceTicket? TryTake(ReservationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Options.Enabled || _loop is null || request.Priority == Priority.High || request.AmountCents <= 0m)
+        if (!MayUseSlice(request))
         {
             return null;
         }
@@ -124,7 +124,7 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
             return ticket;
         }
 
-        if (!Options.Enabled || _loop is null || request.Priority == Priority.High || _chains.GetValueOrDefault(ChainKey(request.Chain))?.Leasing is not { IsCompleted: false } leasing)
+        if (!MayUseSlice(request) || _chains.GetValueOrDefault(ChainKey(request.Chain))?.Leasing is not { IsCompleted: false } leasing)
         {
             return null;
         }
@@ -241,6 +241,10 @@ public sealed partial class BudgetSlices : ILifecycleParticipant<ISiloLifecycle>
             }
         }
     }
+
+    // Slices on, the silo running, a call that may not overdraw (high priority does, through the governors) and costs something.
+    private bool MayUseSlice(ReservationRequest request) =>
+        Options.Enabled && _loop is not null && request.Priority != Priority.High && request.AmountCents > 0m;
 
     private static string ChainKey(IReadOnlyList<string> chain) => string.Join('\n', chain);
 
