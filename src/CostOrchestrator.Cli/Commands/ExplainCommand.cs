@@ -17,8 +17,8 @@ internal static class ExplainCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Pipeline file: JSON, or the short YAML form." };
-        var input = new Option<string?>("--input") { Description = "Run input as inline JSON, or @path to a JSON file." };
+        var file = PipelineArguments.File();
+        var input = PipelineArguments.Input();
         var json = new Option<bool>("--json") { Description = "Print the explanation as JSON instead of a table." };
         var node = NodeConnection.Node();
         var token = NodeConnection.Token();
@@ -44,19 +44,12 @@ internal static class ExplainCommand
         });
         command.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(file)!;
-            if (!path.Exists)
+            if (await PipelineArguments.ReadAsync(parse, file, input).ConfigureAwait(false) is not { } read)
             {
-                await Console.Error.WriteLineAsync($"file: '{path.FullName}' not found").ConfigureAwait(false);
                 return 2;
             }
 
-            var (runInput, inputError) = InputArgument.Read(parse.GetValue(input));
-            if (inputError is not null)
-            {
-                await Console.Error.WriteLineAsync(inputError).ConfigureAwait(false);
-                return 2;
-            }
+            var (path, runInput) = read;
 
             var document = await File.ReadAllTextAsync(path.FullName, ct).ConfigureAwait(false);
             var defaultId = Path.GetFileNameWithoutExtension(path.Name);

@@ -13,8 +13,8 @@ internal static class RemoteCommands
 {
     public static Command Submit()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Pipeline file: JSON, or the short YAML form." };
-        var input = new Option<string?>("--input") { Description = "Run input as inline JSON, or @path to a JSON file." };
+        var file = PipelineArguments.File();
+        var input = PipelineArguments.Input();
         var noWait = new Option<bool>("--no-wait") { Description = "Return as soon as the node accepted the run." };
         var json = new Option<bool>("--json") { Description = "Print the run record as JSON." };
         var node = NodeConnection.Node();

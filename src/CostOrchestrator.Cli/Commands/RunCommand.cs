@@ -11,8 +11,8 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Pipeline file: JSON, or the short YAML form." };
-        var input = new Option<string?>("--input") { Description = "Run input as inline JSON, or @path to a JSON file." };
+        var file = PipelineArguments.File();
+        var input = PipelineArguments.Input();
         var dataDir = new Option<string>("--data-dir") { Description = "Embedded store directory.", DefaultValueFactory = _ => "data" };
         var config = new Option<string?>("--config") { Description = "Node profile that seeds an empty store. Default: silo-config/embedded.json." };
         var json = new Option<bool>("--json") { Description = "Print the run record as JSON instead of a table." };
@@ -20,19 +20,12 @@ internal static class RunCommand
         var command = new Command("run", "Run a pipeline on an embedded node, showing each step as it starts and ends, and print its cost per step.") { file, input, dataDir, config, json, verbose };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = parse.GetValue(file)!;
-            if (!path.Exists)
+            if (await PipelineArguments.ReadAsync(parse, file, input).ConfigureAwait(false) is not { } read)
             {
-                await Console.Error.WriteLineAsync($"file: '{path.FullName}' not found").ConfigureAwait(false);
                 return 2;
             }
 
-            var (runInput, inputError) = InputArgument.Read(parse.GetValue(input));
-            if (inputError is not null)
-            {
-                await Console.Error.WriteLineAsync(inputError).ConfigureAwait(false);
-                return 2;
-            }
+            var (path, runInput) = read;
 
             await using var node = await EmbeddedNode.StartAsync(parse.GetValue(dataDir)!, parse.GetValue(config), parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
             var parsed = await node.Pipelines.ParseAsync(await File.ReadAllTextAsync(path.FullName, cancellationToken).ConfigureAwait(false), Path.GetFileNameWithoutExtension(path.Name), cancellationToken).ConfigureAwait(false);
